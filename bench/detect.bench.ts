@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: detection throughput on a generated CloudTrail mix (default 1,000,000 events,
+ * `JACKSTOP_BENCH_EVENTS` to change), next to baselines measured in the same run on the same file:
+ *   - bare `JSON.parse` of each NDJSON line read with node:readline (the floor any JS reader pays);
+ *   - Jackstop's reader alone (format detection, shape checks, batching);
+ *   - full `detect`: read + Sigma match (built-in pack, plus the SigmaHQ cloud rules when
+ *     ../shared/datasets/sigma is present) + aggregation into findings.
+ * Prints events/s and the ratio of each to the JSON.parse floor.
+ */
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
+import { packageRoot } from '../src/cli/tool.js';
+import { Detector, loadBuiltinRules, loadRules } from '../src/detect/index.js';
+import { readCloudTrail } from '../src/sources/index.js';
+import { cloudTrailMix } from './cloudtrail-mix.js';
+
+const total = Number(process.env.JACKSTOP_BENCH_EVENTS ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), 'jackstop-bench-'));
+const file = join(dir, 'mix.ndjson');
+
+async function generate(): Promise<void> {
+  const out = createWriteStream(file);
+  let buf = '';
+  for (const rec of cloudTrailMix({ total, seed: 1, invocations: 500 })) {
+    buf += `${JSON.stringify(rec)}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await finished(out);
+}
+
+async function timed(
+  name: string,
+  fn: () => Promise<number>,
+): Promise<{ name: string; events: number; secs: number; rate: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const t0 = process.hrtime.bigint();
+  const events = await fn();
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { name, events, secs, rate: events / secs };
+}
+
+async function jsonParseFloor(): Promise<number> {
+  let n = 0;
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of rl) {
+    if (line) {
+      JSON.parse(line);
+      n++;
+    }
+  }
+  return n;
+}
+
+async function readerOnly(): Promise<number> {
+  let n = 0;
+  for await (const batch of readCloudTrail([file], { onBadInput: () => {} })) n += batch.length;
+  return n;
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  await generate();
+  const mb = statSync(file).size / 1e6;
+  process.stdout.write(
+    `generated ${total.toLocaleString('en-US')} CloudTrail events (${mb.toFixed(0)} MB NDJSON) in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`,
+  );
+
+  const builtin = await loadBuiltinRules();
+  const sigmaDir = join(packageRoot(), '..', 'shared', 'datasets', 'sigma', 'cloud');
+  const shared = existsSync(sigmaDir) ? await loadRules([sigmaDir]) : { rules: [], errors: [] };
+  const rules = [...builtin.rules, ...shared.rules];
+
+  let findings = 0;
+  const detect = async () => {
+    const detector = new Detector(rules);
+    for await (const batch of readCloudTrail([file], { onBadInput: () => {} })) {
+      for (const r of batch) detector.observe(r.record, r.location);
+    }
+    findings = detector.results().length;
+    return detector.stats.events;
+  };
+
+  const results = [];
+  // Each twice; keep the faster run (the first warms the JIT and the page cache).
+  for (const [name, fn] of [
+    ['JSON.parse floor (readline + JSON.parse)', jsonParseFloor],
+    ['jackstop reader only', readerOnly],
+    [`jackstop detect (${rules.length} rules)`, detect],
+  ] as const) {
+    const a = await timed(name, fn);
+    const b = await timed(name, fn);
+    results.push(a.rate > b.rate ? a : b);
+  }
+  const floor = results[0]!.rate;
+  process.stdout.write('\nbenchmark                                        events/s   seconds  vs JSON.parse\n');
+  for (const r of results) {
+    process.stdout.write(
+      `${r.name.padEnd(46)} ${Math.round(r.rate).toLocaleString('en-US').padStart(11)} ${r.secs.toFixed(2).padStart(9)}  ${(r.rate / floor).toFixed(2).padStart(8)}x\n`,
+    );
+    if (r.events !== total) throw new Error(`${r.name} saw ${r.events} events, expected ${total}`);
+  }
+  process.stdout.write(
+    `\ndetect raised ${findings} findings; max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,100 @@
+import type { Finding, Severity } from '../../domain/index.js';
+
+export interface TableOptions {
+  color: boolean;
+  /** Terminal width; long values are cut to fit. */
+  width?: number;
+}
+
+const SEVERITY_COLOR: Record<Severity, string> = {
+  critical: '\x1b[1;97;41m',
+  high: '\x1b[1;31m',
+  medium: '\x1b[33m',
+  low: '\x1b[36m',
+  info: '\x1b[2m',
+};
+const BOLD = '\x1b[1m';
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
+function paint(on: boolean, code: string, text: string): string {
+  return on ? `${code}${text}${RESET}` : text;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}
+
+function list(values: readonly string[], max = 4): string {
+  if (values.length === 0) return '—';
+  const shown = values.slice(0, max).join(', ');
+  return values.length > max ? `${shown} (+${values.length - max} more)` : shown;
+}
+
+/** `2024-10-17T20:11:24.000Z` → `2024-10-17 20:11:24Z` (easier to scan in a terminal). */
+function when(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Findings grouped by identity, most severe identity first: what a responder reads top to
+ * bottom to decide which key to disable.
+ */
+export function renderFindingsTable(findings: readonly Finding[], opts: TableOptions): string {
+  if (findings.length === 0) return 'No findings.\n';
+  const width = Math.max(60, opts.width ?? 120);
+  const bySubject = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const group = bySubject.get(f.subject.id);
+    if (group) group.push(f);
+    else bySubject.set(f.subject.id, [f]);
+  }
+  const out: string[] = [];
+  for (const [subject, group] of bySubject) {
+    // ISO 8601 UTC strings sort as times.
+    const first = group.map((f) => f.firstSeen).sort()[0]!;
+    const last = group
+      .map((f) => f.lastSeen)
+      .sort()
+      .at(-1)!;
+    const keys = [...new Set(group.flatMap((f) => f.evidence.accessKeyIds))];
+    const events = group.reduce((n, f) => n + f.count, 0);
+    out.push(
+      paint(opts.color, BOLD, `● ${subject}`) +
+        (keys.length ? `  key ${list(keys, 3)}` : '') +
+        paint(
+          opts.color,
+          DIM,
+          `\n  ${group.length} finding${group.length === 1 ? '' : 's'}, ${events} matching event${events === 1 ? '' : 's'}, ${when(first)} → ${when(last)}`,
+        ),
+    );
+    for (const f of group) {
+      const sev = paint(opts.color, SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
+      out.push(`  ${sev} ${cut(f.title, width - 12)}`);
+      const e = f.evidence;
+      const rows: [string, string][] = [
+        ['rule', f.ruleId],
+        ['events', `${f.count} (${list(e.eventNames, 5)}), ${when(f.firstSeen)} → ${when(f.lastSeen)}`],
+        ['models', list(e.models)],
+        ['regions', list(e.regions)],
+        ['IPs', list(e.sourceIps)],
+        ['agents', list(e.userAgents, 2)],
+      ];
+      if (e.errorCodes.length) rows.push(['errors', list(e.errorCodes)]);
+      if (f.mappings.attack.length || f.mappings.atlas.length)
+        rows.push(['maps to', [...f.mappings.attack, ...f.mappings.atlas].join(', ')]);
+      if (f.remediation) rows.push(['fix', firstLine(f.remediation)]);
+      for (const [k, v] of rows) {
+        if (v === '—' && k !== 'models') continue;
+        out.push(`           ${paint(opts.color, DIM, k.padEnd(8))} ${cut(v, width - 21)}`);
+      }
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.replace(/^[-*\d.)\s]+/, '');
+}

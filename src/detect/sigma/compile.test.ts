@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { deepFreeze, node, type SigmaRule } from './ast.js';
+import { ruleYaml } from './conformance.cases.js';
+import { compileRule, parseSigma } from './index.js';
+
+function compile(detection: string): (record: Record<string, unknown>) => boolean {
+  const [r] = parseSigma(ruleYaml(detection));
+  if (!r?.ok) throw new Error(r?.error.render());
+  return compileRule(r.rule).match;
+}
+
+function handBuilt(detection: SigmaRule['detection']): SigmaRule {
+  return deepFreeze({
+    kind: 'detection',
+    id: 'hand-built',
+    title: 'hand built',
+    references: [],
+    tags: [],
+    falsepositives: [],
+    fields: [],
+    scope: [],
+    related: [],
+    logsource: {},
+    detection,
+    custom: {},
+    source: { file: 'hand.yml', line: 3 },
+  });
+}
+
+describe('compileRule', () => {
+  it('runs |re on RE2: a catastrophic pattern on 50 000 characters finishes in milliseconds', () => {
+    const match = compile(`
+sel:
+    payload|re: '^(a+)+$'
+condition: sel`);
+    const hostile = `${'a'.repeat(50_000)}!`;
+    const t0 = performance.now();
+    expect(match({ payload: hostile })).toBe(false);
+    const elapsed = performance.now() - t0;
+    expect(elapsed).toBeLessThan(250);
+    expect(match({ payload: 'a'.repeat(50_000) })).toBe(true);
+  });
+
+  it('matches Unicode values through RE2', () => {
+    const match = compile(`
+sel:
+    name|re|i: '^ÄRGER-\\d+$'
+condition: sel`);
+    expect(match({ name: 'ärger-42' })).toBe(true);
+    expect(match({ name: 'ärger-x' })).toBe(false);
+  });
+
+  it('throws a JackstopError naming the rule when a hand-built AST cannot compile', () => {
+    const badCidr = handBuilt(node.field('ip', ['cidr'], [{ kind: 'cidr', cidr: '10.0.0.0/77' }], 'any', false));
+    expect(() => compileRule(badCidr)).toThrowError(/rule 'hand built' cannot be compiled: .*prefix length/);
+    const badRe = handBuilt(node.field('x', ['re'], [{ kind: 'regex', pattern: '(', flags: '' }], 'any', false));
+    try {
+      compileRule(badRe);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'JACKSTOP_RULE_INVALID', location: { file: 'hand.yml', line: 3 } });
+    }
+    const keywordNull = handBuilt(node.keyword([], [{ kind: 'null' }], 'any'));
+    expect(() => compileRule(keywordNull)).toThrowError(/keywords only take string values/);
+  });
+
+  it('returns a frozen compiled rule that keeps its rule', () => {
+    const [r] = parseSigma(ruleYaml('sel:\n    a: 1\ncondition: sel'));
+    if (!r?.ok) throw new Error('parse');
+    const c = compileRule(r.rule);
+    expect(c.rule).toBe(r.rule);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('does not modify the record', () => {
+    const match = compile(`
+sel:
+    a|contains: x
+    b.c|re: y
+keywords:
+    - z
+condition: sel or keywords`);
+    const record = deepFreeze({ a: ['X'], b: { c: 'y' }, d: [{ e: 'z' }] });
+    expect(match(record)).toBe(true);
+  });
+
+  it('tests the cheap eventName condition before an expensive keyword search', () => {
+    // A rule whose keyword search would be expensive: the cheap eventName test decides first.
+    const match = compile(`
+keywords:
+    - needle
+sel:
+    eventName: CreateUser
+condition: keywords and sel`);
+    const big: Record<string, unknown> = { eventName: 'Other' };
+    for (let i = 0; i < 50_000; i++) big[`k${i}`] = `value ${i}`;
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) expect(match(big)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(200);
+  });
+
+  it('treats a keyword search over the whole record as any nested value', () => {
+    const match = compile(`
+keywords:
+    - '|all':
+        - alpha
+        - omega
+condition: keywords`);
+    expect(match({ a: 'ALPHA', deep: [{ x: { y: 'to omega' } }] })).toBe(true);
+    expect(match({ a: 'alpha' })).toBe(false);
+  });
+});

@@ -1,0 +1,42 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { JackstopError, Location } from '../errors.js';
+
+/** One raw audit record, untouched, with where it came from. */
+export interface RawRecord {
+  record: Record<string, unknown>;
+  /** File (path, `s3://…` URI or `-`) plus the line (NDJSON, CSV) and/or the record index (JSON lists). */
+  location: Location;
+}
+
+/** A bad file, line or record. Reading goes on after it. */
+export interface BadInput {
+  error: JackstopError;
+  /** At most 2 KiB of the offending text (it may hold secrets: it is clipped, never longer). */
+  excerpt?: string;
+}
+
+export interface ReadProgress {
+  /** Files found (known once inputs are listed; S3 digest objects are not counted). */
+  filesTotal?: number;
+  filesDone: number;
+  /** Sum of the file sizes as stored (compressed); undefined when a size is unknown (stdin, pipes). */
+  bytesTotal?: number;
+  /** Bytes read so far, as stored (compressed). */
+  bytesDone: number;
+  /** Records yielded so far. */
+  records: number;
+  /** Integrity files skipped because they hold no events: CloudTrail digest files and CloudTrail Lake sign files. */
+  digestFiles?: number;
+}
+
+export interface ReadOptions {
+  /** Called for every bad file, line or record; reading goes on. */
+  onBadInput(bad: BadInput): void;
+  /** Called at most about 10 times a second, and once at the end. */
+  onProgress?(p: ReadProgress): void;
+  /** For tests (aws-sdk-client-mock). Default: `new S3Client({})` with the SDK's default credential chain. */
+  s3Client?: S3Client;
+  /** Default `process.stdin`, read for the input `-`. */
+  stdin?: NodeJS.ReadableStream;
+  signal?: AbortSignal;
+}
