@@ -6,6 +6,7 @@ import cliProgress, { type Options, type Params } from 'cli-progress';
 
 // cli-progress is CommonJS: Node's ESM loader only exposes its default export.
 const { Format, SingleBar } = cliProgress;
+
 import type { ReadProgress } from '../sources/index.js';
 
 export interface ProgressReporter {

@@ -9,6 +9,7 @@ import {
 } from '../domain/index.js';
 import { formatLocation, type JackstopError, type Location } from '../errors.js';
 import { cloudTrailToEvent, SIGMA_LOGSOURCE } from '../events/index.js';
+import { fillRemediation } from './remediation.js';
 import { type RuleMeta, ruleMetaOf } from './rules/index.js';
 import { type CompiledRule, compileRule, RuleSet, type SigmaRule } from './sigma/index.js';
 
@@ -118,11 +119,12 @@ class Aggregate {
       firstSeen: this.first,
       lastSeen: this.last,
       count: this.eventIds.size,
-      remediation: m.remediation ?? '',
+      remediation: '',
       falsePositives: m.falsePositives,
       references: m.references,
       mappings: mappingsFromTags(m.tags),
     };
+    if (m.remediation) finding.remediation = fillRemediation(m.remediation, finding);
     return { finding, eventIds: [...this.eventIds] };
   }
 }

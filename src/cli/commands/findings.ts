@@ -4,7 +4,7 @@ import { FindingStatus, SEVERITIES, type Severity } from '../../domain/index.js'
 import { JackstopError } from '../../errors.js';
 import { EXPORT_FORMATS, EXPORTERS } from '../../export/index.js';
 import { DEFAULT_DB_PATH, openStore } from '../../store/index.js';
-import { renderFindingsTable } from '../output/table.js';
+import { renderFindingDetail, renderFindingsTable } from '../output/table.js';
 import { TOOL } from '../tool.js';
 import type { OutputFormat } from './detect.js';
 
@@ -33,6 +33,29 @@ export async function runFindingsList(o: FindingsListOptions, io: { stdout: Writ
             color: (io.stdout as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR,
           })
         : EXPORTERS[o.format](findings, { tool: TOOL, rules: [] }),
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `jackstop findings show <id>`: one finding in full, remediation included. */
+export async function runFindingsShow(
+  id: string,
+  o: { db?: string; format: 'text' | 'json' },
+  io: { stdout: Writable },
+): Promise<number> {
+  const store = await openStore(o.db ?? DEFAULT_DB_PATH);
+  try {
+    const finding = await store.getFinding(id);
+    if (!finding) throw new JackstopError('JACKSTOP_USAGE', `no finding with id ${id}: see \`jackstop findings list\``);
+    io.stdout.write(
+      o.format === 'json'
+        ? `${JSON.stringify(finding, null, 2)}\n`
+        : renderFindingDetail(finding, {
+            color: (io.stdout as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR,
+          }),
     );
     return 0;
   } finally {
@@ -79,6 +102,17 @@ export function findingsCommand(program: Command): void {
     )
     .action(async (o) => {
       process.exitCode = await runFindingsList(o, { stdout: process.stdout });
+    });
+  findings
+    .command('show')
+    .description('Show one finding in full, with what to do about it')
+    .argument('<id>', 'finding id (from `findings list` or `detect`)')
+    .option('--db <url>', `findings store (default ${DEFAULT_DB_PATH})`)
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const),
+    )
+    .action(async (id, o) => {
+      process.exitCode = await runFindingsShow(id, o, { stdout: process.stdout });
     });
   for (const [verb, status] of [
     ['resolve', 'resolved'],

@@ -58,14 +58,14 @@ export function renderFindingsTable(findings: readonly Finding[], opts: TableOpt
       .sort()
       .at(-1)!;
     const keys = [...new Set(group.flatMap((f) => f.evidence.accessKeyIds))];
-    const events = group.reduce((n, f) => n + f.count, 0);
+    const matches = group.reduce((n, f) => n + f.count, 0);
     out.push(
       paint(opts.color, BOLD, `● ${subject}`) +
         (keys.length ? `  key ${list(keys, 3)}` : '') +
         paint(
           opts.color,
           DIM,
-          `\n  ${group.length} finding${group.length === 1 ? '' : 's'}, ${events} matching event${events === 1 ? '' : 's'}, ${when(first)} → ${when(last)}`,
+          `\n  ${group.length} finding${group.length === 1 ? '' : 's'}, ${matches} rule match${matches === 1 ? '' : 'es'}, ${when(first)} → ${when(last)}`,
         ),
     );
     for (const f of group) {
@@ -84,6 +84,7 @@ export function renderFindingsTable(findings: readonly Finding[], opts: TableOpt
       if (f.mappings.attack.length || f.mappings.atlas.length)
         rows.push(['maps to', [...f.mappings.attack, ...f.mappings.atlas].join(', ')]);
       if (f.remediation) rows.push(['fix', firstLine(f.remediation)]);
+      rows.push(['details', `jackstop findings show ${f.id}`]);
       for (const [k, v] of rows) {
         if (v === '—' && k !== 'models') continue;
         out.push(`           ${paint(opts.color, DIM, k.padEnd(8))} ${cut(v, width - 21)}`);
@@ -97,4 +98,38 @@ export function renderFindingsTable(findings: readonly Finding[], opts: TableOpt
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.replace(/^[-*\d.)\s]+/, '');
+}
+
+/** Everything about one finding, remediation in full: what `jackstop findings show` prints. */
+export function renderFindingDetail(f: Finding, opts: TableOptions): string {
+  const e = f.evidence;
+  const rows: [string, string][] = [
+    ['id', f.id],
+    ['severity', f.severity],
+    ['status', f.status],
+    ['rule', f.ruleId],
+    ['subject', `${f.subject.id}${f.subject.label ? ` (${f.subject.label})` : ''}`],
+    ['seen', `${when(f.firstSeen)} → ${when(f.lastSeen)}, ${f.count} event${f.count === 1 ? '' : 's'}`],
+    ['events', e.eventNames.join(', ') || '—'],
+    ['models', e.models.join(', ') || '—'],
+    ['regions', e.regions.join(', ') || '—'],
+    ['IPs', e.sourceIps.join(', ') || '—'],
+    ['agents', e.userAgents.join('\n') || '—'],
+    ['keys', e.accessKeyIds.join(', ') || '—'],
+    ['errors', e.errorCodes.join(', ') || '—'],
+    ['from', e.locations.join('\n') || '—'],
+    ['event ids', e.eventIds.join(', ') || '—'],
+    ['ATT&CK', f.mappings.attack.join(', ') || '—'],
+    ['ATLAS', f.mappings.atlas.join(', ') || '—'],
+    ['OWASP LLM', f.mappings.owaspLlm.join(', ') || '—'],
+  ];
+  const pad = (text: string) => text.split('\n').join(`\n${' '.repeat(12)}`);
+  const out = [paint(opts.color, BOLD, f.title), ''];
+  for (const [k, v] of rows) out.push(`${paint(opts.color, DIM, k.padEnd(11))} ${pad(v)}`);
+  if (f.description) out.push('', paint(opts.color, BOLD, 'What it means'), f.description.trim());
+  if (f.remediation) out.push('', paint(opts.color, BOLD, 'What to do'), f.remediation.trim());
+  if (f.falsePositives.length)
+    out.push('', paint(opts.color, BOLD, 'Known false positives'), ...f.falsePositives.map((p) => `- ${p}`));
+  if (f.references.length) out.push('', paint(opts.color, BOLD, 'References'), ...f.references.map((r) => `- ${r}`));
+  return `${out.join('\n')}\n`;
 }
