@@ -73,8 +73,15 @@ async function main(): Promise<void> {
   );
 
   const builtin = await loadBuiltinRules();
-  const sigmaDir = join(packageRoot(), '..', 'shared', 'datasets', 'sigma', 'cloud');
-  const shared = existsSync(sigmaDir) ? await loadRules([sigmaDir]) : { rules: [], errors: [] };
+  const sigmaDir = [
+    process.env.JACKSTOP_DATASETS,
+    join(packageRoot(), '..', 'shared', 'datasets'),
+    '/work/shared/datasets',
+  ]
+    .filter((p): p is string => !!p)
+    .map((p) => join(p, 'sigma', 'cloud'))
+    .find((p) => existsSync(p));
+  const shared = sigmaDir ? await loadRules([sigmaDir]) : { rules: [], errors: [] };
   const rules = [...builtin.rules, ...shared.rules];
 
   let findings = 0;

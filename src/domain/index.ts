@@ -98,6 +98,25 @@ export const Asset = z.object({
 });
 export type Asset = z.infer<typeof Asset>;
 
+/** What a finding and its exports need to know about the rule (or check) that raised it. */
+export const RuleMeta = z.object({
+  /** The id users see: a rule's readable `name` (`jackstop.aws.bedrock.…`) when it has one, else its `id`. */
+  id: z.string().min(1),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  severity: Severity,
+  /** Sigma-style tags: `attack.t1496.004`, `attack.impact`, `atlas.aml.t0055`, `owasp-llm.llm10`. */
+  tags: z.array(z.string()),
+  references: z.array(z.string()),
+  falsePositives: z.array(z.string()),
+  /** Third-party Sigma rules usually have none. */
+  remediation: z.string().optional(),
+  author: z.string().optional(),
+  /** Where the rule was defined. */
+  source: z.object({ file: z.string().optional(), line: z.number().int().positive().optional() }).optional(),
+});
+export type RuleMeta = z.infer<typeof RuleMeta>;
+
 export const FINDING_KINDS = [
   'detection',
   'anomaly',

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DATASETS } from '../../test/datasets.js';
 import { Event } from '../domain/index.js';
 import { cloudTrailToEvent, normalizeTime } from './index.js';
 
-const STRATUS = new URL('../../../shared/datasets/cloudtrail/stratus-red-team/', import.meta.url);
+const STRATUS = `${DATASETS}/cloudtrail/stratus-red-team/`;
 
 describe('normalizeTime', () => {
   it.each([
@@ -75,7 +77,7 @@ describe('cloudTrailToEvent', () => {
     const files = readdirSync(STRATUS).filter((f) => f.endsWith('.json'));
     let n = 0;
     for (const f of files) {
-      const records = JSON.parse(readFileSync(new URL(f, STRATUS), 'utf8')) as Record<string, unknown>[];
+      const records = JSON.parse(readFileSync(join(STRATUS, f), 'utf8')) as Record<string, unknown>[];
       for (const r of records) {
         const ev = cloudTrailToEvent(r);
         const parsed = Event.safeParse(ev);

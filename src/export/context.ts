@@ -3,24 +3,10 @@
  * `JackstopError`s naming the finding, rule metadata lookup, times, and the one-line summary.
  */
 import { z } from 'zod';
-import { Finding, Severity } from '../domain/index.js';
+import { Finding, RuleMeta, Severity } from '../domain/index.js';
 import { formatLocation, JackstopError } from '../errors.js';
 
-/** Metadata of one rule, as the rule loader knows it. */
-export interface RuleMeta {
-  id: string;
-  title: string;
-  description?: string;
-  severity: Severity;
-  /** Sigma-style tags: `attack.t1496.004`, `attack.impact`, ATLAS ids, free words. */
-  tags: string[];
-  references: string[];
-  falsePositives: string[];
-  remediation?: string;
-  author?: string;
-  /** The rule file, as a path or as the rule loader's `{ file, line }`. */
-  source?: string | { file?: string; line?: number };
-}
+export type { RuleMeta };
 
 export interface ExportContext {
   tool: { name: string; version: string; informationUri?: string };
@@ -40,21 +26,6 @@ function parseUtc(iso: string): number {
 
 const isoTime = z.string().refine((s) => !Number.isNaN(parseUtc(s)), 'is not a date-time');
 
-const RuleMetaSchema = z.object({
-  id: z.string().min(1),
-  title: z.string().min(1),
-  description: z.string().optional(),
-  severity: Severity,
-  tags: z.array(z.string()),
-  references: z.array(z.string()),
-  falsePositives: z.array(z.string()),
-  remediation: z.string().optional(),
-  author: z.string().optional(),
-  source: z
-    .union([z.string(), z.object({ file: z.string().optional(), line: z.number().int().positive().optional() })])
-    .optional(),
-});
-
 const ExportContextSchema = z.object({
   tool: z.object({
     name: z.string().min(1),
@@ -64,7 +35,7 @@ const ExportContextSchema = z.object({
       .refine((s) => URL.canParse(s), 'is not an absolute URL')
       .optional(),
   }),
-  rules: z.array(RuleMetaSchema),
+  rules: z.array(RuleMeta),
   run: z
     .object({
       startedAt: isoTime,
@@ -173,10 +144,7 @@ export function ruleMetaFromFinding(f: Finding): RuleMeta {
 
 /** Where the rule is defined, as `file` or `file:line`; undefined when unknown. */
 export function ruleSourceText(rule: RuleMeta): string | undefined {
-  const { source } = rule;
-  if (source === undefined) return undefined;
-  if (typeof source === 'string') return source || undefined;
-  return formatLocation(source) || undefined;
+  return rule.source ? formatLocation(rule.source) || undefined : undefined;
 }
 
 export function ruleFor(f: Finding, lookup: Map<string, RuleMeta>): RuleMeta {

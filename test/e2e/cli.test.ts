@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATASETS } from '../datasets.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin', 'jackstop.js');
-const shared = join(root, '..', 'shared', 'datasets');
+const shared = DATASETS;
 let dir: string;
 
 function run(args: string[], input?: string) {

@@ -14,7 +14,9 @@ import { type CompiledRule, compileRule, parseSigma, RuleSet, type SigmaRule } f
 import { loadBuiltinRules } from './index.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const DATASETS = path.resolve(HERE, '../../../../shared/datasets');
+
+import { DATASETS } from '../../../test/datasets.js';
+
 const PANTHER_DIR = path.join(DATASETS, 'cloudtrail/panther-rule-tests');
 const SIGMAHQ_DIR = path.join(DATASETS, 'sigma/cloud/aws/cloudtrail');
 const STRATUS_DIR = path.join(DATASETS, 'cloudtrail/stratus-red-team');

@@ -1,20 +1,7 @@
-import { type Severity, severityFromSigmaLevel } from '../../domain/index.js';
+import { type RuleMeta, severityFromSigmaLevel } from '../../domain/index.js';
 import type { SigmaRule } from '../sigma/index.js';
 
-/** What a finding needs to know about the rule that raised it. */
-export interface RuleMeta {
-  /** The id users see: the rule's `name` (`jackstop.aws.bedrock.…`) when it has one, else its `id`. */
-  id: string;
-  title: string;
-  description?: string;
-  severity: Severity;
-  tags: string[];
-  references: string[];
-  falsePositives: string[];
-  /** From the custom `remediation` key; third-party Sigma rules usually have none. */
-  remediation?: string;
-  source: { file?: string; line?: number };
-}
+export type { RuleMeta };
 
 /** The id users see for a rule: `name`, else `id`. */
 export function ruleIdOf(rule: SigmaRule): string {

@@ -153,7 +153,7 @@ describe('ruleMetaOf', () => {
     expect(meta.tags).toContain('attack.t1562.008');
     expect(meta.falsePositives).toEqual([...rule.falsepositives]);
     expect(meta.references).toEqual([...rule.references]);
-    expect(meta.source.file).toBe(rule.source.file);
+    expect(meta.source?.file).toBe(rule.source.file);
   });
 
   it('falls back to the Sigma id, informational → info, no remediation for third-party rules', () => {

@@ -3,10 +3,11 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
-export const DATASETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/datasets');
+import { DATASETS } from '../../../test/datasets.js';
+
+export { DATASETS };
 export const SIGMA_DIR = path.join(DATASETS, 'sigma');
 export const STRATUS_DIR = path.join(DATASETS, 'cloudtrail/stratus-red-team');
 

@@ -1,12 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { DATASETS } from '../../../test/datasets.js';
 import type { BadInput, RawRecord } from '../types.js';
 import { readCloudTrail } from './read.js';
 
 // Real public CloudTrail data shared by the team (see ../shared/datasets/README.md); read in place.
-const root = fileURLToPath(new URL('../../../../shared/datasets/cloudtrail', import.meta.url));
+const root = join(DATASETS, 'cloudtrail');
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
