@@ -3,7 +3,7 @@
  * `JackstopError`s naming the finding, rule metadata lookup, times, and the one-line summary.
  */
 import { z } from 'zod';
-import { Finding, RuleMeta, Severity } from '../domain/index.js';
+import { Finding, RuleMeta } from '../domain/index.js';
 import { formatLocation, JackstopError } from '../errors.js';
 
 export type { RuleMeta };
