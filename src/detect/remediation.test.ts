@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Evidence } from '../domain/index.js';
+import { Evidence } from '../domain/index.js';
 import { fillRemediation } from './remediation.js';
 
-const evidence = (over: Partial<Evidence>): Evidence => ({
-  eventIds: [],
-  eventNames: [],
-  models: [],
-  regions: [],
-  sourceIps: [],
-  userAgents: [],
-  accessKeyIds: [],
-  errorCodes: [],
-  locations: [],
-  ...over,
-});
+const evidence = (over: Partial<Evidence>): Evidence => Evidence.parse(over);
 
 describe('fillRemediation', () => {
   const now = new Date('2026-11-23T10:00:00.123Z');

@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EVIDENCE_EVENT_CAP,
-  EVIDENCE_VALUE_CAP,
-  type Evidence,
-  type Finding,
-  type FindingStatus,
-} from '../domain/index.js';
+import { EVIDENCE_EVENT_CAP, EVIDENCE_VALUE_CAP, Evidence, type Finding, type FindingStatus } from '../domain/index.js';
 import { mergeEvidence, mergeFinding, normalizeNew } from './merge.js';
 
-const emptyEvidence: Evidence = {
-  eventIds: [],
-  eventNames: [],
-  models: [],
-  regions: [],
-  sourceIps: [],
-  userAgents: [],
-  accessKeyIds: [],
-  errorCodes: [],
-  locations: [],
-};
+const emptyEvidence: Evidence = Evidence.parse({});
 
 function finding(over: Partial<Finding> = {}): Finding {
   return {

@@ -1,8 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JackstopError } from '../errors.js';
 import { openStore, type Store } from './index.js';
-import { makeFinding, runStoreContract } from './store.case.test.js';
+import { makeFinding, runStoreContract, storeError } from './store.case.test.js';
 
 const PG_URL = process.env.JACKSTOP_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const shownUrl = (() => {
@@ -72,16 +71,6 @@ async function freshStore(): Promise<Store> {
   const s = await openStore(PG_URL, { schema });
   schemaOf.set(s, schema);
   return s;
-}
-
-async function storeError(p: Promise<unknown>): Promise<JackstopError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(JackstopError);
-  expect((e as JackstopError).code).toBe('JACKSTOP_STORE_ERROR');
-  return e as JackstopError;
 }
 
 describe.skipIf(unreachable !== undefined)('PostgreSQL store', () => {

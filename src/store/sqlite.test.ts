@@ -6,9 +6,8 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findingId } from '../domain/index.js';
-import { JackstopError } from '../errors.js';
 import { DEFAULT_DB_PATH, openStore, type Store } from './index.js';
-import { makeFinding, runStoreContract } from './store.case.test.js';
+import { makeFinding, runStoreContract, storeError } from './store.case.test.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jackstop-store-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -36,16 +35,6 @@ runStoreContract(
 );
 
 runStoreContract('sqlite :memory:', () => openStore(':memory:'));
-
-async function storeError(p: Promise<unknown>): Promise<JackstopError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(JackstopError);
-  expect((e as JackstopError).code).toBe('JACKSTOP_STORE_ERROR');
-  return e as JackstopError;
-}
 
 const upsert = (ruleId: string, subject: string, events: string[]) => ({
   finding: makeFinding(ruleId, subject, { count: events.length }),

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   EVIDENCE_EVENT_CAP,
   EVIDENCE_VALUE_CAP,
+  Evidence,
   type Finding,
   type FindingKind,
   findingId,
@@ -21,6 +22,17 @@ export interface StoreContractOptions {
 
 const range = (prefix: string, from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
+
+/** Awaits a promise that must reject with a store error, and returns the error for more checks. */
+export async function storeError(p: Promise<unknown>): Promise<JackstopError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(JackstopError);
+  expect((e as JackstopError).code).toBe('JACKSTOP_STORE_ERROR');
+  return e as JackstopError;
+}
 
 export function makeFinding(
   ruleId: string,
@@ -38,18 +50,7 @@ export function makeFinding(
     status: 'open',
     subject: { kind: 'identity', id: subjectId },
     assets: [],
-    evidence: {
-      eventIds: [],
-      eventNames: [],
-      models: [],
-      regions: [],
-      sourceIps: [],
-      userAgents: [],
-      accessKeyIds: [],
-      errorCodes: [],
-      locations: [],
-      ...evidence,
-    },
+    evidence: Evidence.parse(evidence ?? {}),
     firstSeen: '2024-05-01T10:00:00Z',
     lastSeen: '2024-05-01T11:00:00Z',
     count: 1,
