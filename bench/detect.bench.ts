@@ -3,8 +3,9 @@
  * `JACKSTOP_BENCH_EVENTS` to change), next to baselines measured in the same run on the same file:
  *   - bare `JSON.parse` of each NDJSON line read with node:readline (the floor any JS reader pays);
  *   - Jackstop's reader alone (format detection, shape checks, batching);
- *   - full `detect`: read + Sigma match (built-in pack, plus the SigmaHQ cloud rules when
- *     ../shared/datasets/sigma is present) + aggregation into findings.
+ *   - full `detect`: read + Sigma match + aggregation into findings, with the built-in pack alone and
+ *     with the SigmaHQ cloud rules added (when the shared datasets are present): rules are indexed,
+ *     so four times the rules should cost far less than four times the time.
  * Prints events/s and the ratio of each to the JSON.parse floor.
  */
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -85,8 +86,8 @@ async function main(): Promise<void> {
   const rules = [...builtin.rules, ...shared.rules];
 
   let findings = 0;
-  const detect = async () => {
-    const detector = new Detector(rules);
+  const detect = (ruleList: typeof rules) => async () => {
+    const detector = new Detector(ruleList);
     for await (const batch of readCloudTrail([file], { onBadInput: () => {} })) {
       for (const r of batch) detector.observe(r.record, r.location);
     }
@@ -99,17 +100,18 @@ async function main(): Promise<void> {
   for (const [name, fn] of [
     ['JSON.parse floor (readline + JSON.parse)', jsonParseFloor],
     ['jackstop reader only', readerOnly],
-    [`jackstop detect (${rules.length} rules)`, detect],
+    [`jackstop detect (${builtin.rules.length} built-in rules)`, detect(builtin.rules)],
+    [`jackstop detect (${rules.length} rules: + SigmaHQ cloud)`, detect(rules)],
   ] as const) {
     const a = await timed(name, fn);
     const b = await timed(name, fn);
     results.push(a.rate > b.rate ? a : b);
   }
   const floor = results[0]!.rate;
-  process.stdout.write('\nbenchmark                                        events/s   seconds  vs JSON.parse\n');
+  process.stdout.write('\nbenchmark                                         events/s   seconds  vs JSON.parse\n');
   for (const r of results) {
     process.stdout.write(
-      `${r.name.padEnd(46)} ${Math.round(r.rate).toLocaleString('en-US').padStart(11)} ${r.secs.toFixed(2).padStart(9)}  ${(r.rate / floor).toFixed(2).padStart(8)}x\n`,
+      `${r.name.padEnd(47)} ${Math.round(r.rate).toLocaleString('en-US').padStart(11)} ${r.secs.toFixed(2).padStart(9)}  ${(r.rate / floor).toFixed(2).padStart(8)}x\n`,
     );
     if (r.events !== total) throw new Error(`${r.name} saw ${r.events} events, expected ${total}`);
   }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASETS } from '../datasets.js';
+import { sarifValidator } from '../fixtures/export/findings.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin', 'jackstop.js');
@@ -188,6 +189,9 @@ describe('jackstop detect', () => {
       runs: { results: { ruleId: string }[] }[];
     };
     expect(sarif.version).toBe('2.1.0');
+    const check = sarifValidator()(sarif);
+    expect(check.errors).toEqual([]);
+    expect(check.valid).toBe(true);
     expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('jackstop.aws.bedrock.invoke-probe-long-term-key');
     const ocsf = JSON.parse(run(['detect', 'probe.json.gz', '--no-store', '-f', 'ocsf']).stdout) as {
       class_uid: number;
@@ -251,6 +255,15 @@ describe('jackstop rules', () => {
 });
 
 describe('jackstop demo', () => {
+  it('its SARIF report of the whole sample validates against the SARIF 2.1.0 schema', () => {
+    const r = run(['detect', join(root, 'samples'), '--no-store', '--format', 'sarif', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { runs: { results: unknown[]; tool: { driver: { rules: unknown[] } } }[] };
+    expect(doc.runs[0]!.results).toHaveLength(8);
+    expect(doc.runs[0]!.tool.driver.rules).toHaveLength(8);
+    expect(sarifValidator()(doc)).toEqual({ valid: true, errors: [] });
+  });
+
   it('shows the sample intrusion by the leaked key and stores it', () => {
     const r = run(['demo']);
     expect(r.code, r.stderr).toBe(0);
