@@ -1,20 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from '../package-root.js';
 
-/** The package root: the nearest folder above this file with a package.json (works from src/ and dist/src/). */
+/** Jackstop's package root (works from src/ and dist/src/). */
 export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    try {
-      readFileSync(join(dir, 'package.json'));
-      return dir;
-    } catch {
-      const up = dirname(dir);
-      if (up === dir) throw new Error(`no package.json above ${from}`);
-      dir = up;
-    }
-  }
+  const root = findPackageRoot(from);
+  if (!root) throw new Error(`no package.json above ${from}`);
+  return root;
 }
 
 const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, JackstopError } from '../../errors.js';
+import { findPackageRoot } from '../../package-root.js';
 import { parseSigma, type SigmaRule } from '../sigma/index.js';
 import { describeIssues, RuleExtras } from './extras.js';
 
@@ -17,10 +18,9 @@ export function resolvePackDir(moduleUrl: string): string {
   const here = path.dirname(fileURLToPath(moduleUrl));
   const beside = path.join(here, 'pack');
   if (existsSync(beside)) return beside;
-  for (let dir = here; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'src', 'detect', 'rules', 'pack');
-    if (path.dirname(dir) === dir) return beside; // no package root: loading reports the missing folder
-  }
+  const root = findPackageRoot(here);
+  // No package root: loading reports the missing folder.
+  return root ? path.join(root, 'src', 'detect', 'rules', 'pack') : beside;
 }
 
 async function listRuleFiles(dir: string): Promise<string[]> {
