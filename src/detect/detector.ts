@@ -3,12 +3,13 @@ import {
   EVIDENCE_EVENT_CAP,
   EVIDENCE_VALUE_CAP,
   type Event,
+  type EventSource,
   type Finding,
   findingId,
   type Mappings,
 } from '../domain/index.js';
 import { formatLocation, type JackstopError, type Location } from '../errors.js';
-import { cloudTrailToEvent, SIGMA_LOGSOURCE } from '../events/index.js';
+import { normalizeEvent, SIGMA_LOGSOURCE } from '../events/index.js';
 import { fillRemediation } from './remediation.js';
 import { type RuleMeta, ruleMetaOf } from './rules/index.js';
 import { type CompiledRule, compileRule, RuleSet, type SigmaRule } from './sigma/index.js';
@@ -187,12 +188,12 @@ export class Detector {
     return this.#ruleSet.size;
   }
 
-  observe(record: Record<string, unknown>, location?: Location): void {
+  observe(record: Record<string, unknown>, location?: Location, kind: EventSource = 'aws.cloudtrail'): void {
     this.stats.events++;
-    const hits = this.#ruleSet.match(record, SIGMA_LOGSOURCE['aws.cloudtrail']);
+    const hits = this.#ruleSet.match(record, SIGMA_LOGSOURCE[kind]);
     if (hits.length === 0) return;
     // Normalize only what matched: most records match nothing, and the time window only matters for matches.
-    const ev = cloudTrailToEvent(record);
+    const ev = normalizeEvent(kind, record);
     if ((this.#since && ev.time < this.#since) || (this.#until && ev.time >= this.#until)) {
       this.stats.outOfRange++;
       return;

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { EventSource } from '../domain/index.js';
 import type { JackstopError, Location } from '../errors.js';
 
 /** One raw audit record, untouched, with where it came from. */
@@ -6,6 +7,8 @@ export interface RawRecord {
   record: Record<string, unknown>;
   /** File (path, `s3://…` URI or `-`) plus the line (NDJSON, CSV) and/or the record index (JSON lists). */
   location: Location;
+  /** Which log this record is from; absent means AWS CloudTrail. */
+  kind?: EventSource;
 }
 
 /** A bad file, line or record. Reading goes on after it. */

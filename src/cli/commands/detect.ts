@@ -135,7 +135,7 @@ export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<Dete
       stdin: io.stdin,
       s3Client: io.s3Client,
     })) {
-      for (const r of batch) detector.observe(r.record, r.location);
+      for (const r of batch) detector.observe(r.record, r.location, r.kind);
     }
   } finally {
     progress.stop();
