@@ -37,10 +37,11 @@ const ALLOWED: Record<string, string[]> = {
   domain: [],
   events: ['domain'],
   sources: ['domain'],
-  detect: ['domain', 'events'],
-  store: ['domain'],
+  detect: ['domain', 'events', 'usage'],
+  usage: ['domain', 'events'],
+  store: ['domain', 'usage'],
   export: ['domain'],
-  cli: ['domain', 'events', 'sources', 'detect', 'store', 'export'],
+  cli: ['domain', 'events', 'sources', 'detect', 'store', 'export', 'usage'],
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g;

@@ -10,6 +10,7 @@ import { demoCommand } from './commands/demo.js';
 import { detectCommand } from './commands/detect.js';
 import { findingsCommand } from './commands/findings.js';
 import { rulesCommand } from './commands/rules.js';
+import { usageCommand } from './commands/usage.js';
 import { TOOL } from './tool.js';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   detectCommand(program);
   rulesCommand(program);
   findingsCommand(program);
+  usageCommand(program);
   demoCommand(program);
   return program;
 }

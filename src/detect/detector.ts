@@ -10,9 +10,26 @@ import {
 } from '../domain/index.js';
 import { formatLocation, type JackstopError, type Location } from '../errors.js';
 import { normalizeEvent, SIGMA_LOGSOURCE } from '../events/index.js';
+import {
+  CorrelationEngine,
+  type CorrelationMatch,
+  type CorrelationOptions,
+  type CorrelationStats,
+} from './correlate/index.js';
 import { fillRemediation } from './remediation.js';
 import { type RuleMeta, ruleMetaOf } from './rules/index.js';
-import { type CompiledRule, compileRule, RuleSet, type SigmaRule } from './sigma/index.js';
+import {
+  applyFieldMapping,
+  type CompiledRule,
+  type CorrelationRule,
+  compileRule,
+  type DetectionRule,
+  type FieldMap,
+  RuleSet,
+  resolveCorrelations,
+  type SigmaLogsource,
+  type SigmaRule,
+} from './sigma/index.js';
 
 /** A finding plus every event id behind it, as the store wants it. */
 export interface DetectedFinding {
@@ -25,6 +42,13 @@ export interface DetectorOptions {
   since?: Date;
   /** Only events before this time count. */
   until?: Date;
+  /**
+   * Field-name maps per source: applied to the detection rules whose logsource fits that source
+   * (and to correlations over them), e.g. SigmaHQ's `gcp.audit.method_name` → `protoPayload.methodName`.
+   */
+  fieldMaps?: Partial<Record<EventSource, FieldMap>>;
+  /** Correlation engine limits (out-of-order tolerance, group caps). */
+  correlation?: CorrelationOptions;
 }
 
 export interface DetectorStats {
@@ -33,6 +57,15 @@ export interface DetectorStats {
   outOfRange: number;
   /** Events that matched at least one rule. */
   matchedEvents: number;
+  /** The correlation engine's counters (late events, evicted groups …). */
+  correlation: CorrelationStats;
+}
+
+/** What a correlation keeps of an event: the normalized fields without the raw record. */
+type EvidenceEvent = Omit<Event, 'raw'>;
+interface Contribution {
+  ev: EvidenceEvent;
+  location: Location | undefined;
 }
 
 /** Distinct values in insertion order, capped: evidence for a person, not a full index. */
@@ -68,7 +101,7 @@ class Aggregate {
     readonly subjectId: string,
   ) {}
 
-  add(ev: Event, location: Location | undefined): void {
+  add(ev: EvidenceEvent, location: Location | undefined): void {
     if (this.eventIds.has(ev.id)) return; // the same event delivered twice (overlapping exports)
     this.eventIds.add(ev.id);
     if (this.first === '' || ev.time < this.first) this.first = ev.time;
@@ -84,6 +117,18 @@ class Aggregate {
     if (location) this.locations.add(formatLocation(location));
     this.account ??= ev.target.account;
     this.label ??= ev.actor.name;
+  }
+
+  /** A correlation match: every contributing id counts; the sampled events give the evidence. */
+  addMatch(m: CorrelationMatch<Contribution>): void {
+    for (const c of m.sample) this.add(c.ev, c.location);
+    for (const id of m.eventIds) {
+      if (this.eventIds.has(id)) continue;
+      this.eventIds.add(id);
+      this.sampleIds.add(id);
+    }
+    if (this.first === '' || m.first < this.first) this.first = m.first;
+    if (m.last > this.last) this.last = m.last;
   }
 
   toFinding(): DetectedFinding {
@@ -147,30 +192,55 @@ export function mappingsFromTags(tags: readonly string[]): Mappings {
  * Who a finding is about. Identity first (the ARN an analyst pivots on), then the key, then the
  * address: anonymous S3 requests and partial exports carry no principal at all.
  */
-export function subjectOf(ev: Event): string {
+export function subjectOf(ev: Pick<Event, 'actor'>): string {
   if (ev.actor.id) return ev.actor.id;
   if (ev.actor.accessKeyId) return `access-key:${ev.actor.accessKeyId}`;
   if (ev.actor.sourceIp) return `ip:${ev.actor.sourceIp}`;
   return 'unknown';
 }
 
+/** True if a rule's logsource fits the logsource a source's records are tagged with. */
+function fits(rule: SigmaLogsource, source: { product: string; service: string }): boolean {
+  const eq = (a: string | undefined, b: string) => a === undefined || a.toLowerCase() === b.toLowerCase();
+  return eq(rule.product, source.product) && eq(rule.service, source.service) && rule.category === undefined;
+}
+
+/** Subjects remembered per correlation group, so a group's findings keep one subject. */
+const SUBJECT_CACHE_CAP = 100_000;
+
 /**
- * Runs compiled Sigma rules over CloudTrail records and folds matches into one finding per
- * (rule, subject). Feed it records with `observe`, then read `results()`.
+ * Runs compiled Sigma rules over audit records and folds matches into one finding per
+ * (rule, subject). Correlation rules run over the matches of the rules they reference; those
+ * referenced rules report on their own only if some correlation says `generate: true` or another
+ * correlation does not reference them (Sigma: referenced rules are building blocks). Feed records
+ * with `observe`, then read `results()`.
  */
 export class Detector {
-  readonly stats: DetectorStats = { events: 0, outOfRange: 0, matchedEvents: 0 };
-  /** Rules that failed to compile (the rest still run). */
+  readonly stats: DetectorStats;
+  /** Rules that failed to compile or whose correlation references do not resolve (the rest still run). */
   readonly compileErrors: JackstopError[] = [];
   readonly #ruleSet: RuleSet;
   readonly #meta = new Map<CompiledRule, RuleMeta>();
+  readonly #correlationMeta = new Map<CorrelationRule, RuleMeta>();
+  /** Detection rules that only feed correlations (no findings of their own). */
+  readonly #silent = new Set<DetectionRule>();
+  readonly #engine: CorrelationEngine<Contribution>;
   readonly #aggregates = new Map<string, Aggregate>();
+  readonly #groupSubjects = new Map<string, string>();
   readonly #since: string | undefined;
   readonly #until: string | undefined;
 
   constructor(rules: readonly SigmaRule[], opts: DetectorOptions = {}) {
+    const mapped = rules.map((r) => (r.kind === 'detection' ? this.#mapDetection(r, opts.fieldMaps) : r));
+    const { correlations, errors } = resolveCorrelations(mapped);
+    this.compileErrors.push(...errors);
+    const resolved = correlations.map((c) => {
+      const map = this.#mapFor(c.bases[0]!.logsource, opts.fieldMaps);
+      return map ? { rule: applyFieldMapping(c.rule, map), bases: c.bases } : c;
+    });
     const compiled: CompiledRule[] = [];
-    for (const rule of rules) {
+    for (const rule of mapped) {
+      if (rule.kind !== 'detection') continue;
       try {
         const c = compileRule(rule);
         compiled.push(c);
@@ -179,13 +249,43 @@ export class Detector {
         this.compileErrors.push(e as JackstopError);
       }
     }
+    // Sigma: rules a correlation references are building blocks unless it says `generate: true`.
+    const standalone = new Set<DetectionRule>();
+    for (const c of resolved) {
+      this.#correlationMeta.set(c.rule, ruleMetaOf(c.rule));
+      for (const b of c.bases) {
+        if (c.rule.generate) standalone.add(b);
+        else this.#silent.add(b);
+      }
+    }
+    for (const b of standalone) this.#silent.delete(b);
+    this.#engine = new CorrelationEngine<Contribution>(resolved, opts.correlation);
+    this.stats = { events: 0, outOfRange: 0, matchedEvents: 0, correlation: this.#engine.stats };
     this.#ruleSet = new RuleSet(compiled);
     this.#since = opts.since?.toISOString();
     this.#until = opts.until?.toISOString();
   }
 
+  /** Detection rules that run (correlations are counted in `correlationCount`). */
   get ruleCount(): number {
     return this.#ruleSet.size;
+  }
+
+  get correlationCount(): number {
+    return this.#correlationMeta.size;
+  }
+
+  #mapFor(ls: SigmaLogsource, maps: DetectorOptions['fieldMaps']): FieldMap | undefined {
+    if (!maps) return undefined;
+    for (const [kind, map] of Object.entries(maps) as [EventSource, FieldMap | undefined][]) {
+      if (map && fits(ls, SIGMA_LOGSOURCE[kind])) return map;
+    }
+    return undefined;
+  }
+
+  #mapDetection(rule: DetectionRule, maps: DetectorOptions['fieldMaps']): DetectionRule {
+    const map = this.#mapFor(rule.logsource, maps);
+    return map ? applyFieldMapping(rule, map) : rule;
   }
 
   observe(record: Record<string, unknown>, location?: Location, kind: EventSource = 'aws.cloudtrail'): void {
@@ -200,20 +300,59 @@ export class Detector {
     }
     this.stats.matchedEvents++;
     const subject = subjectOf(ev);
+    let correlated = false;
     for (const rule of hits) {
-      const meta = this.#meta.get(rule)!;
-      const key = `${meta.id}\0${subject}`;
-      let agg = this.#aggregates.get(key);
-      if (!agg) {
-        agg = new Aggregate(meta, subject);
-        this.#aggregates.set(key, agg);
-      }
-      agg.add(ev, location);
+      if (this.#engine.references(rule.rule)) correlated = true;
+      if (this.#silent.has(rule.rule)) continue;
+      this.#aggregate(this.#meta.get(rule)!, subject).add(ev, location);
+    }
+    if (!correlated) return;
+    const { raw: _raw, ...evidence } = ev;
+    const matches = this.#engine.observe(
+      hits.map((h) => h.rule),
+      record,
+      ev.time,
+      ev.id,
+      { ev: evidence, location },
+    );
+    for (const m of matches) {
+      const meta = this.#correlationMeta.get(m.rule)!;
+      this.#aggregate(meta, this.#subjectOfMatch(m)).addMatch(m);
     }
   }
 
-  /** One finding per (rule, subject), most severe first. */
+  /**
+   * A correlation finding is about the identity behind its events when they agree (the usual case:
+   * grouped by access key), else about the group itself. Decided at a group's first match.
+   */
+  #subjectOfMatch(m: CorrelationMatch<Contribution>): string {
+    const key = `${m.rule.id}\u0000${m.groupKey}`;
+    const known = this.#groupSubjects.get(key);
+    if (known !== undefined) return known;
+    const subjects = new Set(m.sample.map((c) => subjectOf(c.ev)));
+    const subject = subjects.size === 1 ? [...subjects][0]! : `group:${m.groupKey || m.rule.id}`;
+    if (this.#groupSubjects.size >= SUBJECT_CACHE_CAP) {
+      this.#groupSubjects.delete(this.#groupSubjects.keys().next().value as string);
+    }
+    this.#groupSubjects.set(key, subject);
+    return subject;
+  }
+
+  #aggregate(meta: RuleMeta, subject: string): Aggregate {
+    const key = `${meta.id}\0${subject}`;
+    let agg = this.#aggregates.get(key);
+    if (!agg) {
+      agg = new Aggregate(meta, subject);
+      this.#aggregates.set(key, agg);
+    }
+    return agg;
+  }
+
+  /** One finding per (rule, subject), most severe first. Ends correlation windows. */
   results(): DetectedFinding[] {
+    for (const m of this.#engine.flush()) {
+      this.#aggregate(this.#correlationMeta.get(m.rule)!, this.#subjectOfMatch(m)).addMatch(m);
+    }
     return [...this.#aggregates.values()].map((a) => a.toFinding()).sort(compareFindings);
   }
 }

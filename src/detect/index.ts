@@ -1,9 +1,16 @@
 /**
  * @module detect
  * Detection over normalized cloud audit events: the Sigma engine (`sigma/`), the built-in
- * LLMjacking rule pack (`rules/`), and the `Detector` that folds rule matches into findings
- * grouped by identity.
+ * LLMjacking rule pack (`rules/`), the correlation engine (`correlate/`, Sigma correlation rules),
+ * and the `Detector` that folds rule and correlation matches into findings grouped by identity.
  */
+
+export {
+  CorrelationEngine,
+  type CorrelationMatch,
+  type CorrelationOptions,
+  type CorrelationStats,
+} from './correlate/index.js';
 export {
   compareFindings,
   type DetectedFinding,
@@ -21,4 +28,16 @@ export {
   ruleMetaOf,
   runRuleExamples,
 } from './rules/index.js';
-export { type CompiledRule, compileRule, loadRules, parseSigma, RuleSet, type SigmaRule } from './sigma/index.js';
+export {
+  applyFieldMapping,
+  type CompiledRule,
+  type CorrelationRule,
+  compileRule,
+  type DetectionRule,
+  type FieldMap,
+  loadRules,
+  parseSigma,
+  RuleSet,
+  resolveCorrelations,
+  type SigmaRule,
+} from './sigma/index.js';

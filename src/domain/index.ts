@@ -30,7 +30,19 @@ export function severityFromSigmaLevel(level: string | undefined): Severity {
   }
 }
 
-export const EventSource = z.enum(['aws.cloudtrail', 'azure.activity', 'gcp.audit', 'aws.bedrock.invocation']);
+/**
+ * Which log a record came from: AWS CloudTrail, Bedrock model-invocation logs, the Azure activity log,
+ * Azure resource (diagnostic) logs of Azure OpenAI / Cognitive Services, GCP Cloud Audit Logs, and
+ * OpenAI organization audit logs.
+ */
+export const EventSource = z.enum([
+  'aws.cloudtrail',
+  'azure.activity',
+  'gcp.audit',
+  'aws.bedrock.invocation',
+  'azure.resource',
+  'openai.audit',
+]);
 export type EventSource = z.infer<typeof EventSource>;
 
 /** A normalized audit event. `raw` is the untouched record: Sigma rules address raw field names. */
@@ -153,8 +165,24 @@ export const Evidence = z.object({
   errorCodes: z.array(z.string()).default([]),
   /** Where the events came from (file paths / s3 keys), capped. */
   locations: z.array(z.string()).default([]),
+  /** The numbers behind a statistical finding (anomalies): observed, baseline median, MAD, z-score, cost … */
+  metrics: z.record(z.string(), z.number()).optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
+
+/**
+ * What a key or identity could cost: the models and regions it was seen invoking (or may invoke, from
+ * posture data) and the most it could burn per day at the provider's default quotas.
+ */
+export const BlastRadius = z.object({
+  models: z.array(z.string()),
+  regions: z.array(z.string()),
+  /** Upper bound in USD per day at default quotas; 0 when nothing reachable is priced. */
+  maxUsdPerDay: z.number().nonnegative(),
+  /** How the bound was computed (quota source, price basis, what was left out). */
+  basis: z.string(),
+});
+export type BlastRadius = z.infer<typeof BlastRadius>;
 export const EVIDENCE_EVENT_CAP = 50;
 export const EVIDENCE_VALUE_CAP = 20;
 
@@ -182,6 +210,8 @@ export const Finding = z.object({
   falsePositives: z.array(z.string()).default([]),
   references: z.array(z.string()).default([]),
   mappings: Mappings,
+  /** For findings about an identity or key that invokes paid models: what it could cost. */
+  blastRadius: BlastRadius.optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

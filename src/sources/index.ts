@@ -1,11 +1,16 @@
 /**
  * @module sources
- * Reads raw audit records from wherever the user keeps them. Today: AWS CloudTrail.
+ * Reads raw audit records from wherever the user keeps them: AWS CloudTrail, Bedrock
+ * model-invocation logs, Azure activity and resource logs, GCP Cloud Audit Logs and OpenAI
+ * organization audit logs.
  *
- * - `readCloudTrail(inputs, opts)`: files, directories (recursive), `-` (stdin) and
+ * - `readLogs(inputs, opts)` (also exported as `readCloudTrail`, its former name): files, directories (recursive), `-` (stdin) and
  *   `s3://bucket/prefix`; gzip detected by magic bytes; S3 log files (`{"Records":[…]}`), NDJSON,
  *   JSON arrays, single events, `lookup-events` output, CloudTrail Lake query results, and
- *   Athena/CloudTrail Lake CSV exports, detected by content. Yields batches of `RawRecord`s in
+ *   Athena/CloudTrail Lake CSV exports, detected by content; the other logs as NDJSON, JSON arrays,
+ *   single records, Azure's `{"records":[…]}` and OpenAI's `{"object":"list","data":[…]}`, gzip
+ *   or not, from files or S3 (`AWSLogs/<account>/BedrockModelInvocationLogs/…`). Each record's
+ *   `kind` is decided by its content (`recordKind`); absent means CloudTrail. Yields batches of `RawRecord`s in
  *   file order (files sorted by path), streaming with bounded memory. Bad files, lines and records
  *   go to `opts.onBadInput` as `JackstopError`s with file and line/record; reading goes on.
  * - `Quarantine`: keeps bad input aside in an NDJSON file for later review.
@@ -13,9 +18,11 @@
  *
  * Records are returned untouched (normalizing them is `events/`'s job), except for Athena and
  * CloudTrail Lake exports, whose lower-cased names and text-encoded nested fields are turned back
- * into CloudTrail's own field names and objects.
+ * into CloudTrail's own field names and objects, and Azure records whose `properties` is a
+ * JSON-encoded string, which is decoded so rules can address `properties.<field>`.
  */
-export { readCloudTrail } from './cloudtrail/read.js';
+export { readCloudTrail, readLogs } from './cloudtrail/read.js';
 export { MAX_EXCERPT_BYTES } from './excerpt.js';
+export { recordKind } from './kind.js';
 export { Quarantine } from './quarantine.js';
 export type { BadInput, RawRecord, ReadOptions, ReadProgress } from './types.js';

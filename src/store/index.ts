@@ -4,7 +4,8 @@
  * PostgreSQL (shared, for scale-out), written once with Kysely. `openStore(url)` picks the backend
  * from the URL and migrates the schema. Re-running over the same logs never duplicates: findings are
  * keyed by their stable id and linked to the distinct events behind them, so `count` only grows
- * with new events. Also records CLI/server runs for the history view.
+ * with new events. Also records CLI/server runs for the history view, and hourly model usage
+ * (`upsertUsage`/`listUsage`, idempotent across re-runs through per-file watermarks).
  */
 import { JackstopError } from '../errors.js';
 import type { Backend } from './backend.js';
@@ -13,7 +14,7 @@ import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 import { parseStoreUrl } from './url.js';
 
-export type { FindingFilter, FindingUpsert, RunRecord, Store } from './types.js';
+export type { FindingFilter, FindingUpsert, RunRecord, Store, UsageFilter } from './types.js';
 export { DEFAULT_DB_PATH } from './url.js';
 
 import type { Store } from './types.js';

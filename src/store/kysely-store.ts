@@ -9,10 +9,11 @@ import {
   severityRank,
 } from '../domain/index.js';
 import { JackstopError } from '../errors.js';
+import { addDistinct, mergeUsageHour, type UsageHour, type UsageSourceMark, usageKey } from '../usage/index.js';
 import type { Backend } from './backend.js';
 import { mergeFinding, normalizeNew, timeMs } from './merge.js';
 import type { StoreDatabase } from './schema.js';
-import type { FindingFilter, FindingUpsert, RunRecord, Store } from './types.js';
+import type { FindingFilter, FindingUpsert, RunRecord, Store, UsageFilter } from './types.js';
 
 /**
  * Statement sizes. SQLite allows 32 766 bound values per statement and PostgreSQL 65 535; a finding
@@ -64,6 +65,47 @@ const Filter = z.object({
   limit: z.number().int().nonnegative().optional(),
   offset: z.number().int().nonnegative().optional(),
 });
+
+const UsageRow = z.object({
+  hour: isoTime,
+  provider: z.enum(['aws', 'azure', 'gcp']),
+  account: z.string(),
+  identity: z.string().min(1, 'the identity is empty'),
+  accessKeyId: z.string(),
+  model: z.string().min(1, 'the model is empty'),
+  region: z.string(),
+  invocations: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().finite().nonnegative(),
+  estimated: z.boolean(),
+  sourceIps: z.array(z.string()),
+  userAgents: z.array(z.string()),
+});
+
+const Mark = z.object({
+  source: z.string().min(1),
+  line: z.number().int().nonnegative(),
+  record: z.number().int().nonnegative(),
+  previous: z.object({ line: z.number().int().nonnegative(), record: z.number().int().nonnegative() }).optional(),
+});
+
+const UsageFilterSchema = z.object({
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+  identity: z.string().optional(),
+  model: z.string().optional(),
+  account: z.string().optional(),
+});
+
+/** Hours as stored: `toISOString()` of the start of the hour. */
+function storedHour(iso: string): string {
+  const ms = timeMs(iso);
+  return new Date(ms - (ms % 3_600_000)).toISOString();
+}
+
+const ROWS_PER_USAGE_INSERT = 500;
 
 function issues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
@@ -342,6 +384,241 @@ export class KyselyStore implements Store {
         newFindings: Number(r.new_findings),
         status: r.status === 'error' ? 'error' : 'ok',
       }));
+    });
+  }
+
+  async upsertUsage(
+    hours: readonly UsageHour[],
+    opts: { marks?: readonly UsageSourceMark[] } = {},
+  ): Promise<{ inserted: number; updated: number }> {
+    this.#assertOpen('saving usage');
+    const pending = new Map<string, UsageHour>();
+    hours.forEach((h, index) => {
+      const parsed = UsageRow.safeParse(h);
+      if (!parsed.success) {
+        throw new JackstopError('JACKSTOP_STORE_ERROR', `cannot save usage row #${index}: ${issues(parsed.error)}`, {
+          location: { record: index },
+        });
+      }
+      const row: UsageHour = { ...parsed.data, hour: storedHour(parsed.data.hour), sourceIps: [], userAgents: [] };
+      addDistinct(row.sourceIps, parsed.data.sourceIps);
+      addDistinct(row.userAgents, parsed.data.userAgents);
+      const key = usageKey(row);
+      const prior = pending.get(key);
+      pending.set(key, prior ? mergeUsageHour(prior, row) : row);
+    });
+    const marks = (opts.marks ?? []).map((m, index) => {
+      const parsed = Mark.safeParse(m);
+      if (!parsed.success) {
+        throw new JackstopError('JACKSTOP_STORE_ERROR', `cannot save usage mark #${index}: ${issues(parsed.error)}`);
+      }
+      return parsed.data;
+    });
+    if (pending.size === 0 && marks.length === 0) return { inserted: 0, updated: 0 };
+    const keys = [...pending.keys()].sort();
+    const lockIds = ['usage:sources', ...marks.map((m) => `usage:${m.source}`)];
+
+    return this.#guard('saving usage', () =>
+      this.#backend.write(lockIds, async (trx) => {
+        // Watermarks first: a pass that started from a mark someone else has since moved must not add.
+        for (const part of chunks(marks, IDS_PER_QUERY)) {
+          const rows = await trx
+            .selectFrom('usage_sources')
+            .selectAll()
+            .where(
+              'source',
+              'in',
+              part.map((m) => m.source),
+            )
+            .execute();
+          const stored = new Map(rows.map((r) => [r.source, { line: Number(r.line), record: Number(r.record) }]));
+          for (const m of part) {
+            const now = stored.get(m.source);
+            const same =
+              now === undefined
+                ? m.previous === undefined
+                : m.previous?.line === now.line && m.previous.record === now.record;
+            if (!same) {
+              throw new JackstopError(
+                'JACKSTOP_STORE_ERROR',
+                `another run counted usage from ${m.source} while this one read it (nothing saved, so nothing is counted twice): run again`,
+              );
+            }
+          }
+        }
+        const now = new Date().toISOString();
+        for (const m of marks) {
+          await trx
+            .insertInto('usage_sources')
+            .values({ source: m.source, line: m.line, record: m.record, updated_at: now })
+            .onConflict((oc) => oc.column('source').doUpdateSet({ line: m.line, record: m.record, updated_at: now }))
+            .execute();
+        }
+
+        // Read-merge-write: the IP and user-agent lists need a capped union, which SQL cannot do portably.
+        const stored = new Map<string, UsageHour>();
+        const rows = [...pending.values()];
+        for (const part of chunks(rows, 200)) {
+          let q = trx.selectFrom('usage_hours').selectAll();
+          q = q.where((eb) =>
+            eb.or(
+              part.map((r) =>
+                eb.and([
+                  eb('hour', '=', r.hour),
+                  eb('provider', '=', r.provider),
+                  eb('account', '=', r.account),
+                  eb('identity', '=', r.identity),
+                  eb('access_key_id', '=', r.accessKeyId),
+                  eb('model', '=', r.model),
+                  eb('region', '=', r.region),
+                ]),
+              ),
+            ),
+          );
+          for (const found of await q.execute()) {
+            const h = this.#usageRow(found);
+            stored.set(usageKey(h), h);
+          }
+        }
+        const out = keys.map((key) => {
+          const incoming = pending.get(key)!;
+          const before = stored.get(key);
+          const h = before ? mergeUsageHour(before, incoming) : incoming;
+          return {
+            hour: h.hour,
+            provider: h.provider,
+            account: h.account,
+            identity: h.identity,
+            access_key_id: h.accessKeyId,
+            model: h.model,
+            region: h.region,
+            invocations: h.invocations,
+            errors: h.errors,
+            input_tokens: h.inputTokens,
+            output_tokens: h.outputTokens,
+            cost_usd: h.costUsd,
+            estimated: h.estimated ? 1 : 0,
+            source_ips: JSON.stringify(h.sourceIps),
+            user_agents: JSON.stringify(h.userAgents),
+            updated_at: now,
+          };
+        });
+        for (const part of chunks(out, ROWS_PER_USAGE_INSERT)) {
+          await trx
+            .insertInto('usage_hours')
+            .values(part)
+            .onConflict((oc) =>
+              oc
+                .columns(['hour', 'provider', 'account', 'identity', 'access_key_id', 'model', 'region'])
+                .doUpdateSet((eb) => ({
+                  invocations: eb.ref('excluded.invocations'),
+                  errors: eb.ref('excluded.errors'),
+                  input_tokens: eb.ref('excluded.input_tokens'),
+                  output_tokens: eb.ref('excluded.output_tokens'),
+                  cost_usd: eb.ref('excluded.cost_usd'),
+                  estimated: eb.ref('excluded.estimated'),
+                  source_ips: eb.ref('excluded.source_ips'),
+                  user_agents: eb.ref('excluded.user_agents'),
+                  updated_at: eb.ref('excluded.updated_at'),
+                })),
+            )
+            .execute();
+        }
+        return { inserted: keys.length - stored.size, updated: stored.size };
+      }),
+    );
+  }
+
+  #usageRow(r: {
+    hour: string;
+    provider: string;
+    account: string;
+    identity: string;
+    access_key_id: string;
+    model: string;
+    region: string;
+    invocations: number | string | bigint;
+    errors: number | string | bigint;
+    input_tokens: number | string | bigint;
+    output_tokens: number | string | bigint;
+    cost_usd: number | string;
+    estimated: number;
+    source_ips: string;
+    user_agents: string;
+  }): UsageHour {
+    const list = (text: string, what: string): string[] => {
+      const parsed = z.array(z.string()).safeParse(
+        (() => {
+          try {
+            return JSON.parse(text);
+          } catch {
+            return undefined;
+          }
+        })(),
+      );
+      if (!parsed.success) {
+        throw new JackstopError(
+          'JACKSTOP_STORE_ERROR',
+          `usage row ${r.hour} ${r.identity} ${r.model} in ${this.#backend.label} has invalid ${what}: was the database edited by hand?`,
+        );
+      }
+      return parsed.data;
+    };
+    const provider = r.provider === 'azure' || r.provider === 'gcp' ? r.provider : 'aws';
+    return {
+      hour: r.hour,
+      provider,
+      account: r.account,
+      identity: r.identity,
+      accessKeyId: r.access_key_id,
+      model: r.model,
+      region: r.region,
+      invocations: Number(r.invocations),
+      errors: Number(r.errors),
+      inputTokens: Number(r.input_tokens),
+      outputTokens: Number(r.output_tokens),
+      costUsd: Number(r.cost_usd),
+      estimated: Number(r.estimated) !== 0,
+      sourceIps: list(r.source_ips, 'source IPs'),
+      userAgents: list(r.user_agents, 'user agents'),
+    };
+  }
+
+  async listUsage(filter: UsageFilter = {}): Promise<UsageHour[]> {
+    const parsed = UsageFilterSchema.safeParse(filter);
+    if (!parsed.success) {
+      throw new JackstopError('JACKSTOP_USAGE', `invalid usage filter: ${issues(parsed.error)}`);
+    }
+    const f = parsed.data;
+    return this.#guard('listing usage', async (db) => {
+      let q = db.selectFrom('usage_hours').selectAll();
+      if (f.since !== undefined) q = q.where('hour', '>=', storedHour(f.since));
+      if (f.until !== undefined) q = q.where('hour', '<', new Date(timeMs(f.until)).toISOString());
+      if (f.identity !== undefined) q = q.where('identity', '=', f.identity);
+      if (f.model !== undefined) q = q.where('model', '=', f.model);
+      if (f.account !== undefined) q = q.where('account', '=', f.account);
+      q = q
+        .orderBy('hour')
+        .orderBy('provider')
+        .orderBy('account')
+        .orderBy('identity')
+        .orderBy('access_key_id')
+        .orderBy('model')
+        .orderBy('region');
+      const rows = await q.execute();
+      return rows.map((r) => this.#usageRow(r));
+    });
+  }
+
+  async usageMarks(sources: readonly string[]): Promise<UsageSourceMark[]> {
+    if (sources.length === 0) return [];
+    return this.#guard('reading usage marks', async (db) => {
+      const out: UsageSourceMark[] = [];
+      for (const part of chunks([...new Set(sources)], IDS_PER_QUERY)) {
+        const rows = await db.selectFrom('usage_sources').selectAll().where('source', 'in', part).execute();
+        for (const r of rows) out.push({ source: r.source, line: Number(r.line), record: Number(r.record) });
+      }
+      return out.sort((a, b) => (a.source < b.source ? -1 : 1));
     });
   }
 

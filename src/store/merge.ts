@@ -28,10 +28,13 @@ function unionCapped(lists: readonly (readonly string[])[], cap: number): string
  * `eventIds` stays oldest first when older logs are loaded after newer ones.
  */
 export function mergeEvidence(earlier: Evidence, later?: Evidence): Evidence {
-  const pick = (key: keyof Evidence, cap: number) =>
+  const pick = (key: 'eventIds' | (typeof VALUE_LISTS)[number], cap: number) =>
     unionCapped(later ? [earlier[key], later[key]] : [earlier[key]], cap);
   const merged = { eventIds: pick('eventIds', EVIDENCE_EVENT_CAP) } as Evidence;
   for (const key of VALUE_LISTS) merged[key] = pick(key, EVIDENCE_VALUE_CAP);
+  // Statistical numbers describe one measurement: the later report's replace the earlier's.
+  const metrics = later?.metrics ?? earlier.metrics;
+  if (metrics !== undefined) merged.metrics = { ...metrics };
   return merged;
 }
 

@@ -62,6 +62,48 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('runs_started_idx').on('runs').columns(['started_ms desc', 'id desc']).execute();
     },
   },
+  '0002_usage': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('usage_hours')
+        .addColumn('hour', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('account', 'text', (c) => c.notNull())
+        .addColumn('identity', 'text', (c) => c.notNull())
+        .addColumn('access_key_id', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('invocations', 'bigint', (c) => c.notNull())
+        .addColumn('errors', 'bigint', (c) => c.notNull())
+        .addColumn('input_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('output_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+        .addColumn('estimated', 'integer', (c) => c.notNull())
+        .addColumn('source_ips', 'text', (c) => c.notNull())
+        .addColumn('user_agents', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('usage_hours_pk', [
+          'hour',
+          'provider',
+          'account',
+          'identity',
+          'access_key_id',
+          'model',
+          'region',
+        ])
+        .execute();
+      // Per-identity and per-model reports over a time range.
+      await db.schema.createIndex('usage_hours_identity_idx').on('usage_hours').columns(['identity', 'hour']).execute();
+      await db.schema.createIndex('usage_hours_model_idx').on('usage_hours').columns(['model', 'hour']).execute();
+      await db.schema
+        .createTable('usage_sources')
+        .addColumn('source', 'text', (c) => c.primaryKey())
+        .addColumn('line', 'bigint', (c) => c.notNull())
+        .addColumn('record', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -99,7 +99,15 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL store', () => {
       );
       return r.rows.map((x) => x.table_name);
     });
-    expect(tables).toEqual(['finding_events', 'findings', 'jackstop_migration', 'jackstop_migration_lock', 'runs']);
+    expect(tables).toEqual([
+      'finding_events',
+      'findings',
+      'jackstop_migration',
+      'jackstop_migration_lock',
+      'runs',
+      'usage_hours',
+      'usage_sources',
+    ]);
     const count = await admin(
       async (c) => (await c.query<{ n: string }>(`select count(*) as n from "${schema}".findings`)).rows[0]?.n,
     );

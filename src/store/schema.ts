@@ -47,8 +47,44 @@ export interface RunsTable {
   status: string;
 }
 
+/**
+ * Hourly model usage, one row per (hour, provider, account, identity, access key, model, region);
+ * absent key parts are ''. `hour` is `toISOString()` with minutes zeroed, so text order is time order.
+ */
+export interface UsageHoursTable {
+  hour: string;
+  provider: string;
+  account: string;
+  identity: string;
+  access_key_id: string;
+  model: string;
+  region: string;
+  invocations: BigintColumn;
+  errors: BigintColumn;
+  input_tokens: BigintColumn;
+  output_tokens: BigintColumn;
+  /** USD; `double precision` (PostgreSQL may return it as a number or a string). */
+  cost_usd: ColumnType<number | string, number, number>;
+  /** 0 or 1. */
+  estimated: number;
+  /** JSON arrays of distinct strings, capped. */
+  source_ips: string;
+  user_agents: string;
+  updated_at: string;
+}
+
+/** How far into each log file usage has been counted (see `UsageSourceMark`). */
+export interface UsageSourcesTable {
+  source: string;
+  line: BigintColumn;
+  record: BigintColumn;
+  updated_at: string;
+}
+
 export interface StoreDatabase {
   findings: FindingsTable;
   finding_events: FindingEventsTable;
   runs: RunsTable;
+  usage_hours: UsageHoursTable;
+  usage_sources: UsageSourcesTable;
 }

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findingId } from '../domain/index.js';
 import { DEFAULT_DB_PATH, openStore, type Store } from './index.js';
+import { MIGRATION_NAMES } from './migrations.js';
 import { makeFinding, runStoreContract, storeError } from './store.case.test.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jackstop-store-'));
@@ -106,7 +107,7 @@ describe('SQLite store', () => {
       expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(raw.prepare('select count(*) from findings').pluck().get()).toBe(700);
       expect(raw.prepare('select sum(count) from findings').pluck().get()).toBe(1200);
-      expect(raw.prepare('select count(*) from jackstop_migration').pluck().get()).toBe(1);
+      expect(raw.prepare('select count(*) from jackstop_migration').pluck().get()).toBe(MIGRATION_NAMES.length);
     } finally {
       raw.close();
     }

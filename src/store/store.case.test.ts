@@ -13,6 +13,7 @@ import {
   type Severity,
 } from '../domain/index.js';
 import { JackstopError } from '../errors.js';
+import type { UsageHour } from '../usage/index.js';
 import type { FindingUpsert, RunRecord, Store } from './index.js';
 
 export interface StoreContractOptions {
@@ -98,6 +99,27 @@ function run(id: string, startedAt: string, over: Partial<RunRecord> = {}): RunR
     findings: 1,
     newFindings: 1,
     status: 'ok',
+    ...over,
+  };
+}
+
+function usageRow(over: Partial<UsageHour> = {}): UsageHour {
+  return {
+    hour: '2024-10-29T15:00:00.000Z',
+    provider: 'aws',
+    account: '123456789012',
+    identity: 'arn:aws:iam::123456789012:user/app',
+    accessKeyId: 'AKIAEXAMPLE000000001',
+    model: 'anthropic.claude-3-haiku-20240307-v1:0',
+    region: 'us-east-1',
+    invocations: 10,
+    errors: 1,
+    inputTokens: 1000,
+    outputTokens: 500,
+    costUsd: 0.125,
+    estimated: false,
+    sourceIps: ['198.51.100.1'],
+    userAgents: ['Boto3/1.35.50'],
     ...over,
   };
 }
@@ -517,6 +539,101 @@ export function runStoreContract(
         );
         await expectJackstopError(() => store.listRuns(-2), 'JACKSTOP_USAGE', /run limit/);
         expect(await store.listRuns()).toEqual([]);
+      });
+    });
+
+    describe('usage', () => {
+      it('round-trips hourly rows, including large counts and fractional cost', async () => {
+        const row = usageRow({ invocations: 5_000_000_000, inputTokens: 6_000_000_000, costUsd: 1234.5678 });
+        const other = usageRow({
+          hour: '2024-10-29T16:00:00.000Z',
+          provider: 'gcp',
+          account: 'p',
+          accessKeyId: '',
+          region: '',
+        });
+        expect(await store.upsertUsage([other, row])).toEqual({ inserted: 2, updated: 0 });
+        expect(await store.listUsage()).toEqual([row, other]);
+      });
+
+      it('merges rows with the same key: sums, OR of estimated, capped union of IPs and agents', async () => {
+        await store.upsertUsage([usageRow({ sourceIps: range('10.0.0.', 0, 15) })]);
+        await store.upsertUsage([
+          usageRow({
+            invocations: 5,
+            errors: 0,
+            inputTokens: 10,
+            outputTokens: 20,
+            costUsd: 0.5,
+            estimated: true,
+            sourceIps: range('10.0.0.', 10, 30),
+            userAgents: ['curl/8'],
+          }),
+        ]);
+        const [merged] = await store.listUsage();
+        expect(merged).toMatchObject({
+          invocations: 15,
+          errors: 1,
+          inputTokens: 1010,
+          outputTokens: 520,
+          estimated: true,
+        });
+        expect(merged!.costUsd).toBeCloseTo(0.625, 9);
+        expect(merged!.sourceIps).toEqual(range('10.0.0.', 0, 20));
+        expect(merged!.userAgents).toEqual(['Boto3/1.35.50', 'curl/8']);
+        // Rows of one batch with the same key fold too; a time inside the hour is stored as the hour.
+        await store.upsertUsage([
+          usageRow({ hour: '2024-10-29T17:20:00Z', invocations: 1 }),
+          usageRow({ hour: '2024-10-29T17:00:00.000Z', invocations: 2 }),
+        ]);
+        expect((await store.listUsage({ since: '2024-10-29T17:00:00Z' })).map((r) => [r.hour, r.invocations])).toEqual([
+          ['2024-10-29T17:00:00.000Z', 3],
+        ]);
+      });
+
+      it('filters by time, identity, model and account', async () => {
+        await store.upsertUsage([
+          usageRow({ hour: '2024-10-29T14:00:00.000Z' }),
+          usageRow({ hour: '2024-10-29T15:00:00.000Z', identity: 'eve' }),
+          usageRow({ hour: '2024-10-29T16:00:00.000Z', model: 'amazon.nova-pro-v1:0', account: '999' }),
+        ]);
+        const hours = async (f: Parameters<Store['listUsage']>[0]) =>
+          (await store.listUsage(f)).map((r) => r.hour.slice(11, 13));
+        expect(await hours({ since: '2024-10-29T15:30:00Z' })).toEqual(['15', '16']);
+        expect(await hours({ until: '2024-10-29T16:00:00Z' })).toEqual(['14', '15']);
+        expect(await hours({ identity: 'eve' })).toEqual(['15']);
+        expect(await hours({ model: 'amazon.nova-pro-v1:0' })).toEqual(['16']);
+        expect(await hours({ account: '123456789012' })).toEqual(['14', '15']);
+        await expectJackstopError(store.listUsage({ since: 'soon' }), 'JACKSTOP_USAGE', /usage filter: since/);
+      });
+
+      it('saves watermarks with the rows, and refuses a pass that raced another', async () => {
+        const mark = { source: '/logs/a.json', line: 0, record: 9 };
+        await store.upsertUsage([usageRow()], { marks: [mark] });
+        expect(await store.usageMarks(['/logs/a.json', '/logs/none.json'])).toEqual([mark]);
+        // A second pass that also started from "no mark" counted the same records: nothing is saved.
+        await expectJackstopError(
+          store.upsertUsage([usageRow()], { marks: [{ ...mark, record: 12 }] }),
+          'JACKSTOP_STORE_ERROR',
+          /another run counted usage from \/logs\/a\.json/,
+        );
+        expect((await store.listUsage())[0]!.invocations).toBe(10);
+        // A pass that started from the stored mark moves it on.
+        await store.upsertUsage([usageRow({ invocations: 2 })], {
+          marks: [{ ...mark, record: 12, previous: { line: 0, record: 9 } }],
+        });
+        expect(await store.usageMarks(['/logs/a.json'])).toEqual([{ ...mark, record: 12 }]);
+        expect((await store.listUsage())[0]!.invocations).toBe(12);
+      });
+
+      it('rejects invalid rows with their index and saves nothing', async () => {
+        await expectJackstopError(
+          store.upsertUsage([usageRow(), usageRow({ invocations: -1 })]),
+          'JACKSTOP_STORE_ERROR',
+          /usage row #1: invocations/,
+        );
+        await expectJackstopError(store.upsertUsage([usageRow({ hour: 'later' })]), 'JACKSTOP_STORE_ERROR', /#0: hour/);
+        expect(await store.listUsage()).toEqual([]);
       });
     });
 

@@ -1,4 +1,5 @@
 import type { Finding, FindingKind, FindingStatus, Severity } from '../domain/index.js';
+import type { UsageHour, UsageSourceMark } from '../usage/index.js';
 
 /** One finding from a run plus every event id behind it in that run. */
 export interface FindingUpsert {
@@ -36,6 +37,16 @@ export interface RunRecord {
   status: 'ok' | 'error';
 }
 
+export interface UsageFilter {
+  /** ISO 8601: rows of hours at or after this time (the hour containing `since` included). */
+  since?: string;
+  /** ISO 8601: rows of hours starting before this time. */
+  until?: string;
+  identity?: string;
+  model?: string;
+  account?: string;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Idempotent: runs all pending migrations. */
@@ -54,6 +65,21 @@ export interface Store {
   recordRun(run: RunRecord): Promise<void>;
   /** Newest first; all runs when `limit` is undefined. */
   listRuns(limit?: number): Promise<RunRecord[]>;
+  /**
+   * Adds hourly usage in one transaction: rows with the same key sum their counts and cost, OR their
+   * `estimated` flag and union their IPs and user agents (capped). Re-running over the same logs is
+   * made idempotent by `opts.marks`: the per-file watermarks of the pass that produced `hours`
+   * (`UsageIngest`), saved in the same transaction. Marks only move forward; a mark behind the stored
+   * one means another run counted further already, and the whole call is rejected as stale.
+   */
+  upsertUsage(
+    hours: readonly UsageHour[],
+    opts?: { marks?: readonly UsageSourceMark[] },
+  ): Promise<{ inserted: number; updated: number }>;
+  /** Ordered by hour, then provider, account, identity, key, model, region. */
+  listUsage(filter?: UsageFilter): Promise<UsageHour[]>;
+  /** The stored watermarks of these sources (absent when never counted). */
+  usageMarks(sources: readonly string[]): Promise<UsageSourceMark[]>;
   /** Idempotent. Every other method fails with JACKSTOP_STORE_ERROR afterwards. */
   close(): Promise<void>;
 }

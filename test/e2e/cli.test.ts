@@ -259,8 +259,9 @@ describe('jackstop demo', () => {
     const r = run(['detect', join(root, 'samples'), '--no-store', '--format', 'sarif', '--fail-on', 'none']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { runs: { results: unknown[]; tool: { driver: { rules: unknown[] } } }[] };
-    expect(doc.runs[0]!.results).toHaveLength(8);
-    expect(doc.runs[0]!.tool.driver.rules).toHaveLength(8);
+    // 8 per-event findings + 5 correlations (region hopping, the enable sequence, logging check, recon, many IPs)
+    expect(doc.runs[0]!.results).toHaveLength(13);
+    expect(doc.runs[0]!.tool.driver.rules).toHaveLength(13);
     expect(sarifValidator()(doc)).toEqual({ valid: true, errors: [] });
   });
 

@@ -14,6 +14,7 @@ import {
 } from '../../detect/index.js';
 import { SEVERITIES, type Severity, severityRank } from '../../domain/index.js';
 import { JackstopError } from '../../errors.js';
+import { SIGMA_FIELD_MAPS } from '../../events/index.js';
 import { EXPORT_FORMATS, EXPORTERS, type ExportFormat } from '../../export/index.js';
 import { type BadInput, Quarantine, readCloudTrail } from '../../sources/index.js';
 import { DEFAULT_DB_PATH, openStore } from '../../store/index.js';
@@ -112,7 +113,7 @@ export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<Dete
   if (opts.rules.length) addLoaded(await loadRules(opts.rules, { placeholders: opts.placeholders }));
   const detector = new Detector(
     dedupeRules(rules, (error) => report({ error }, 'rule')),
-    { since, until },
+    { since, until, fieldMaps: SIGMA_FIELD_MAPS },
   );
   for (const error of detector.compileErrors) {
     ruleErrors++;

@@ -49,7 +49,7 @@ export async function runRulesTest(sel: RulesSelection, io: { stdout: Writable; 
   let withoutExamples = 0;
   for (const rule of rules) {
     const id = ruleMetaOf(rule).id;
-    const results = runRuleExamples(rule);
+    const results = runRuleExamples(rule, rules);
     if (results.length === 0) {
       withoutExamples++;
       continue;

@@ -11,7 +11,7 @@ import type { SigmaRule } from '../sigma/index.js';
 import { loadPack, resolvePackDir } from './pack.js';
 
 export { type ExampleResult, runRuleExamples } from './examples.js';
-export { RuleExtras } from './extras.js';
+export { CorrelationExtras, HelperExtras, RuleExtras } from './extras.js';
 export { type RuleMeta, ruleMetaOf } from './meta.js';
 
 /** Absolute path of the built-in pack (works from `src/` and from the compiled `dist/`). */

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, JackstopError } from '../../errors.js';
 import { findPackageRoot } from '../../package-root.js';
-import { parseSigma, type SigmaRule } from '../sigma/index.js';
-import { describeIssues, RuleExtras } from './extras.js';
+import { parseSigma, resolveCorrelations, type SigmaRule } from '../sigma/index.js';
+import { CorrelationExtras, describeIssues, HelperExtras, RuleExtras } from './extras.js';
 
 /** `jackstop.<provider>.<service>.<slug>`, e.g. `jackstop.aws.bedrock.invoke-probe`. */
 export const RULE_NAME_PATTERN = /^jackstop\.[a-z0-9]+\.[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -31,13 +31,19 @@ async function listRuleFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Why a parsed rule cannot be part of the pack, or undefined when it can. */
-function packProblem(rule: SigmaRule): string | undefined {
+/**
+ * Why a parsed rule cannot be part of the pack, or undefined when it can. `role`: a rule of its
+ * own, or a helper (a building block after the correlation in the same file).
+ */
+function packProblem(rule: SigmaRule, role: 'rule' | 'helper'): string | undefined {
   if (rule.name === undefined) return 'has no `name` (the rule id users see, e.g. jackstop.aws.bedrock.invoke-probe)';
   if (!RULE_NAME_PATTERN.test(rule.name)) {
     return `name "${rule.name}" does not follow jackstop.<provider>.<service>.<slug> (lower case, digits and dashes)`;
   }
-  const extras = RuleExtras.safeParse(rule.custom);
+  if (role === 'helper' && rule.kind !== 'detection')
+    return 'is a correlation after the first document; a file holds one correlation';
+  const schema = role === 'helper' ? HelperExtras : rule.kind === 'correlation' ? CorrelationExtras : RuleExtras;
+  const extras = schema.safeParse(rule.custom);
   if (!extras.success) return `has invalid custom keys: ${describeIssues(extras.error)}`;
   return undefined;
 }
@@ -86,11 +92,13 @@ export async function loadPack(dir: string): Promise<{ rules: SigmaRule[]; error
       continue;
     }
     const parsed = parseSigma(text, { file });
-    if (parsed.length > 1) {
+    // One rule per file; or a correlation first, followed by the helper rules it is built from.
+    const first = parsed[0];
+    if (parsed.length > 1 && !(first?.ok && first.rule.kind === 'correlation')) {
       errors.push(
         new JackstopError(
           'JACKSTOP_RULE_INVALID',
-          `a pack file holds exactly one rule, this one has ${parsed.length}`,
+          `a pack file holds one rule, or one correlation followed by its helper rules; this one has ${parsed.length} documents and does not start with a correlation`,
           {
             location: { file },
           },
@@ -98,14 +106,14 @@ export async function loadPack(dir: string): Promise<{ rules: SigmaRule[]; error
       );
       continue;
     }
-    for (const result of parsed) {
+    for (const [index, result] of parsed.entries()) {
       if (!result.ok) {
         errors.push(result.error);
         continue;
       }
       const rule = result.rule;
       const location = { file, line: rule.source.line };
-      const problem = packProblem(rule);
+      const problem = packProblem(rule, index === 0 ? 'rule' : 'helper');
       if (problem) {
         errors.push(
           new JackstopError('JACKSTOP_RULE_INVALID', `built-in rule "${rule.title}" ${problem}`, { location }),
@@ -131,5 +139,11 @@ export async function loadPack(dir: string): Promise<{ rules: SigmaRule[]; error
       rules.push(rule);
     }
   }
-  return { rules, errors };
+  // Correlations must resolve within the pack.
+  const resolution = resolveCorrelations(rules);
+  errors.push(...resolution.errors);
+  const unresolved = new Set(
+    rules.filter((r) => r.kind === 'correlation' && !resolution.correlations.some((c) => c.rule === r)),
+  );
+  return { rules: rules.filter((r) => !unresolved.has(r)), errors };
 }

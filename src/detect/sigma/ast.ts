@@ -162,10 +162,8 @@ export interface SigmaRelated {
   readonly type: string;
 }
 
-/** A parsed single-event Sigma detection rule. Deeply frozen. */
-export interface SigmaRule {
-  /** Discriminant: correlation rules will be another kind beside it. */
-  readonly kind: 'detection';
+/** Metadata every Sigma document (detection or correlation) carries. */
+export interface SigmaRuleMeta {
   /** Rule `id`; when the rule has none: its `name`, or a stable hash of file path + title. */
   readonly id: string;
   readonly name?: string;
@@ -184,14 +182,57 @@ export interface SigmaRule {
   readonly fields: readonly string[];
   readonly scope: readonly string[];
   readonly related: readonly SigmaRelated[];
-  readonly logsource: Readonly<SigmaLogsource>;
-  /** The condition tree with every selection resolved. */
-  readonly detection: DetectionNode;
   /** Every top-level key the Sigma specification does not define (`remediation`, `examples` …), as parsed. */
   readonly custom: Readonly<Record<string, unknown>>;
   /** Where the rule document starts. */
   readonly source: { readonly file?: string; readonly line?: number };
 }
+
+/** A parsed single-event Sigma detection rule. Deeply frozen. */
+export interface DetectionRule extends SigmaRuleMeta {
+  readonly kind: 'detection';
+  readonly logsource: Readonly<SigmaLogsource>;
+  /** The condition tree with every selection resolved. */
+  readonly detection: DetectionNode;
+}
+
+export type CorrelationType = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered';
+
+/** One bound of a correlation condition: `count <op> value`. */
+export interface CorrelationBound {
+  readonly op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq';
+  readonly value: number;
+}
+
+/**
+ * A parsed Sigma correlation rule (specification v2): a condition over the events that the
+ * referenced rules matched, per group and time window. Deeply frozen.
+ */
+export interface CorrelationRule extends SigmaRuleMeta {
+  readonly kind: 'correlation';
+  readonly type: CorrelationType;
+  /** The referenced rules, by `id` or `name`, as written (order matters for `temporal_ordered`). */
+  readonly rules: readonly string[];
+  /** Field names (or alias names) whose values split events into separate groups. */
+  readonly groupBy: readonly string[];
+  /** The `timespan` as written (`15m`) and in milliseconds. */
+  readonly timespan: string;
+  readonly timespanMs: number;
+  /**
+   * All bounds must hold (`gt: 100, lte: 200` is a range). For `temporal(_ordered)` without a
+   * condition, all referenced rules must be seen: `gte: rules.length`.
+   */
+  readonly condition: readonly CorrelationBound[];
+  /** `value_count`: the field whose distinct values are counted (a field or alias name). */
+  readonly valueField?: string;
+  /** alias → referenced rule (id or name, as written) → field name in that rule's events. */
+  readonly aliases: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** `generate: true`: the referenced rules also report on their own. */
+  readonly generate: boolean;
+}
+
+/** Any parsed Sigma document that yields a rule. */
+export type SigmaRule = DetectionRule | CorrelationRule;
 
 /** Freeze an object graph (plain objects and arrays) in place and return it. */
 export function deepFreeze<T>(value: T): T {

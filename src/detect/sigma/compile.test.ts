@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepFreeze, node, type SigmaRule } from './ast.js';
+import { type DetectionRule, deepFreeze, node } from './ast.js';
 import { ruleYaml } from './conformance.cases.js';
 import { compileRule, parseSigma } from './index.js';
 
@@ -9,7 +9,7 @@ function compile(detection: string): (record: Record<string, unknown>) => boolea
   return compileRule(r.rule).match;
 }
 
-function handBuilt(detection: SigmaRule['detection']): SigmaRule {
+function handBuilt(detection: DetectionRule['detection']): DetectionRule {
   return deepFreeze({
     kind: 'detection',
     id: 'hand-built',

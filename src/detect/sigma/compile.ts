@@ -8,7 +8,15 @@
  */
 import RE2 from 're2';
 import { JackstopError } from '../../errors.js';
-import type { DetectionNode, FieldNode, KeywordNode, SigmaRule, TimePartTest, ValueTest } from './ast.js';
+import type {
+  DetectionNode,
+  DetectionRule,
+  FieldNode,
+  KeywordNode,
+  SigmaRule,
+  TimePartTest,
+  ValueTest,
+} from './ast.js';
 import { cidrMatcher, parseCidr } from './cidr.js';
 import { type FieldPath, fieldPath, type Leaf, type LeafPredicate, someLeaf } from './field-path.js';
 import { equalsAnyIgnoreCase, equalsIgnoreCase, type StringPredicate, stringMatcher } from './string-match.js';
@@ -18,7 +26,7 @@ export type RecordPredicate = (record: SigmaRecord) => boolean;
 
 /** A rule ready to run. */
 export interface CompiledRule {
-  readonly rule: SigmaRule;
+  readonly rule: DetectionRule;
   match(record: SigmaRecord): boolean;
 }
 
@@ -354,8 +362,19 @@ function compileNode(n: DetectionNode, memo: Map<DetectionNode, RecordPredicate>
   return pred;
 }
 
-/** Compile a parsed rule. Throws `JackstopError` (JACKSTOP_RULE_INVALID) if a value cannot be compiled. */
+/**
+ * Compile a parsed detection rule. Throws `JackstopError` (JACKSTOP_RULE_INVALID) if a value cannot
+ * be compiled, and JACKSTOP_RULE_UNSUPPORTED for a correlation rule, which has no per-record
+ * matcher (the Detector runs correlations over the matches of the rules they reference).
+ */
 export function compileRule(rule: SigmaRule): CompiledRule {
+  if (rule.kind !== 'detection') {
+    throw new JackstopError(
+      'JACKSTOP_RULE_UNSUPPORTED',
+      `rule '${rule.title}' is a correlation rule; it matches groups of events, not one record (run it with the Detector)`,
+      { location: { file: rule.source.file, line: rule.source.line } },
+    );
+  }
   let match: RecordPredicate;
   try {
     match = compileNode(rule.detection, new Map());

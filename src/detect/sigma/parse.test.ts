@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { JackstopError } from '../../errors.js';
-import { compileRule, parseSigma, type SigmaRule, walkDetection } from './index.js';
+import { compileRule, type DetectionRule, parseSigma, walkDetection } from './index.js';
 
-function one(text: string, opts: Parameters<typeof parseSigma>[1] = { file: 'rule.yml' }): SigmaRule {
+function one(text: string, opts: Parameters<typeof parseSigma>[1] = { file: 'rule.yml' }): DetectionRule {
   const results = parseSigma(text, opts);
   expect(results).toHaveLength(1);
   const r = results[0]!;
   if (!r.ok) throw new Error(r.error.render());
+  if (r.rule.kind !== 'detection') throw new Error('expected a detection rule');
   return r.rule;
 }
 
@@ -351,18 +352,7 @@ describe('parseSigma: refusals carry code, message and YAML position', () => {
     expect(v.location).toMatchObject({ line: 5, column: 18 });
   });
 
-  it('refuses correlation rules and Sigma filters as not supported yet', () => {
-    const c = refused(`title: Many failed logins
-correlation:
-    type: event_count
-    rules: [failed_login]
-    group-by: [user]
-    timespan: 1h
-    condition: {gte: 100}
-`);
-    expect(c.code).toBe('JACKSTOP_RULE_UNSUPPORTED');
-    expect(c.message).toMatch(/correlation rules are not supported yet \(type: event_count\)/);
-    expect(c.location?.line).toBe(2);
+  it('refuses Sigma filters as not supported yet (correlations are parsed: correlation.test.ts)', () => {
     const f = refused(
       'title: f\nlogsource: {product: aws}\nfilter:\n    rules: [x]\n    selection: {a: 1}\n    condition: not selection\n',
     );
@@ -428,7 +418,7 @@ detection: {s: {a: 1}, condition: s}
       { file: 'collection.yml' },
     );
     expect(results.every((r) => r.ok)).toBe(true);
-    const rules = results.map((r) => (r.ok ? r.rule : undefined)!);
+    const rules = results.map((r) => (r.ok && r.rule.kind === 'detection' ? r.rule : undefined)!);
     expect(rules.map((r) => [r.title, r.level, r.logsource])).toEqual([
       ['Shared title', 'low', { product: 'aws', service: 'cloudtrail' }],
       ['Shared title', 'high', { product: 'aws', service: 'cloudtrail' }],

@@ -4,10 +4,21 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type ErrorCode, errorMessage, JackstopError } from '../../errors.js';
-import { type DetectionNode, deepFreeze, node, type SelectionNode, type SigmaRule, type SourcePos } from './ast.js';
+import { errorMessage, JackstopError } from '../../errors.js';
+import {
+  type CorrelationRule,
+  type DetectionNode,
+  type DetectionRule,
+  deepFreeze,
+  node,
+  type SelectionNode,
+  type SigmaRule,
+  type SourcePos,
+} from './ast.js';
 import { ConditionError, type ConditionExpr, matchesPattern, parseCondition } from './condition.js';
+import { parseCorrelationSection } from './correlation.js';
 import { applyModifiers, ModifierError, type RawValue, splitFieldKey } from './modifiers.js';
+import { type RuleCode, RuleError } from './rule-error.js';
 import {
   entry,
   mergeNodes,
@@ -30,17 +41,12 @@ export interface ParseOptions {
 
 export type ParseResult = { ok: true; rule: SigmaRule } | { ok: false; error: JackstopError };
 
-type RuleCode = Extract<ErrorCode, 'JACKSTOP_RULE_INVALID' | 'JACKSTOP_RULE_UNSUPPORTED'>;
-
-/** Internal: a refusal with the YAML position it is about. */
-class RuleError extends Error {
-  constructor(
-    readonly code: RuleCode,
-    message: string,
-    readonly pos: SourcePos | undefined,
-  ) {
-    super(message);
-  }
+/** Drop undefined keys (frozen rules compare and print cleanly), then deep-freeze. */
+function finish<T extends SigmaRule>(rule: T): T {
+  const record = rule as unknown as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
+  if (rule.source.file === undefined) delete (rule.source as { file?: string }).file;
+  return deepFreeze(rule);
 }
 
 /** Top-level keys the Sigma rules specification defines; everything else goes to `custom`. */
@@ -64,6 +70,8 @@ const SPEC_KEYS = new Set([
   'level',
   'tags',
   'scope',
+  'correlation',
+  'generate',
 ]);
 
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
@@ -96,8 +104,10 @@ const metadataSchema = z.object({
       service: text.optional(),
       definition: text.optional(),
     })
-    .catchall(z.unknown()),
+    .catchall(z.unknown())
+    .optional(),
 });
+type Metadata = z.infer<typeof metadataSchema>;
 
 function describeIssue(issue: z.core.$ZodIssue, missing: boolean): string {
   const path = issue.path.join('.');
@@ -153,26 +163,50 @@ class RuleBuilder {
   build(map: YMap, start: SourcePos): SigmaRule {
     const correlation = entry(map, 'correlation');
     if (correlation) {
-      const type =
-        correlation.value.t === 'map'
-          ? toPlain(entry(correlation.value, 'type')?.value ?? correlation.value)
-          : undefined;
-      throw new RuleError(
-        'JACKSTOP_RULE_UNSUPPORTED',
-        `correlation rules are not supported yet${typeof type === 'string' ? ` (type: ${type})` : ''}; ` +
-          'the rules it refers to still run on their own',
-        correlation.keyPos,
-      );
+      const det = entry(map, 'detection');
+      if (det) {
+        throw new RuleError(
+          'JACKSTOP_RULE_INVALID',
+          'a document has either `detection` or `correlation`, not both; put the correlation in its own YAML document (---)',
+          det.keyPos,
+        );
+      }
+      return this.#correlationRule(map, start, correlation);
     }
     const filter = entry(map, 'filter');
     if (filter && !entry(map, 'detection')) {
       throw new RuleError('JACKSTOP_RULE_UNSUPPORTED', 'Sigma filter documents are not supported yet', filter.keyPos);
     }
 
+    const { meta, custom } = this.#metadata(map, start);
+    if (meta.logsource === undefined) {
+      throw new RuleError(
+        'JACKSTOP_RULE_INVALID',
+        'the rule has no `logsource`; add one (e.g. `logsource: {product: aws, service: cloudtrail}`), it is required by Sigma',
+        start,
+      );
+    }
+    const detection = this.#detection(map, start);
+    const logsource: Record<string, string> = {};
+    for (const key of ['category', 'product', 'service', 'definition'] as const) {
+      const v = meta.logsource[key];
+      if (v !== undefined) logsource[key] = v;
+    }
+    const rule: DetectionRule = {
+      kind: 'detection',
+      ...this.#common(meta, custom, start),
+      logsource,
+      detection,
+    };
+    return finish(rule);
+  }
+
+  /** Spec metadata (zod-checked) and the custom keys of a rule document. */
+  #metadata(map: YMap, start: SourcePos): { meta: Metadata; custom: Record<string, unknown> } {
     const metaInput: Record<string, unknown> = {};
     const custom: Record<string, unknown> = {};
     for (const e of map.entries) {
-      if (e.key === 'detection') continue;
+      if (e.key === 'detection' || e.key === 'correlation' || e.key === 'generate') continue;
       const value = toPlain(e.value);
       if (SPEC_KEYS.has(e.key)) metaInput[e.key] = value;
       else Object.defineProperty(custom, e.key, { value, enumerable: true, writable: true, configurable: true });
@@ -185,16 +219,11 @@ class RuleBuilder {
       const where = missing ? start : nodeAt(map, issue.path).pos;
       throw new RuleError('JACKSTOP_RULE_INVALID', describeIssue(issue, missing), where);
     }
-    const meta = parsed.data;
+    return { meta: parsed.data, custom };
+  }
 
-    const detection = this.#detection(map, start);
-    const logsource: Record<string, string> = {};
-    for (const key of ['category', 'product', 'service', 'definition'] as const) {
-      const v = meta.logsource[key];
-      if (v !== undefined) logsource[key] = v;
-    }
-    const rule: SigmaRule = {
-      kind: 'detection',
+  #common(meta: Metadata, custom: Record<string, unknown>, start: SourcePos) {
+    return {
       id: meta.id ?? meta.name ?? fallbackId(this.#options.file, meta.title),
       name: meta.name,
       title: meta.title,
@@ -212,16 +241,16 @@ class RuleBuilder {
       fields: meta.fields ?? [],
       scope: meta.scope ?? [],
       related: meta.related ?? [],
-      logsource,
-      detection,
       custom,
       source: { file: this.#options.file, line: start.line },
     };
-    for (const key of Object.keys(rule) as (keyof SigmaRule)[]) {
-      if (rule[key] === undefined) delete (rule as unknown as Record<string, unknown>)[key];
-    }
-    if (rule.source.file === undefined) delete (rule.source as { file?: string }).file;
-    return deepFreeze(rule);
+  }
+
+  #correlationRule(map: YMap, start: SourcePos, section: YEntry): CorrelationRule {
+    const { meta, custom } = this.#metadata(map, start);
+    const c = parseCorrelationSection(section, entry(map, 'generate'));
+    const rule: CorrelationRule = { kind: 'correlation', ...this.#common(meta, custom, start), ...c };
+    return finish(rule);
   }
 
   #detection(map: YMap, start: SourcePos): DetectionNode {

@@ -1,21 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFORMANCE_CASES, ruleYaml } from './conformance.cases.js';
 import { allRecords, type JsonRecord, SIGMA_DIR } from './datasets.testutil.js';
-import { type CompiledRule, compileRule, loadRules, parseSigma, RuleSet, type SigmaRule } from './index.js';
+import { type CompiledRule, compileRule, type DetectionRule, loadRules, parseSigma, RuleSet } from './index.js';
 import { requiredConstraints } from './rule-set.js';
 
-function rule(text: string, placeholders?: Record<string, string[]>): SigmaRule {
+function rule(text: string, placeholders?: Record<string, string[]>): DetectionRule {
   const [r] = parseSigma(text, { placeholders });
   if (!r?.ok) throw new Error(r?.error.render());
+  if (r.rule.kind !== 'detection') throw new Error('expected a detection rule');
   return r.rule;
 }
 
-function detection(det: string, logsource = 'product: aws\n    service: cloudtrail', title = 't'): SigmaRule {
+function detection(det: string, logsource = 'product: aws\n    service: cloudtrail', title = 't'): DetectionRule {
   return rule(ruleYaml(det, title).replace('    product: test', `    ${logsource}`));
 }
 
 /** A compiled rule that counts how often its matcher runs. */
-function counted(r: SigmaRule): CompiledRule & { calls: number } {
+function counted(r: DetectionRule): CompiledRule & { calls: number } {
   const inner = compileRule(r);
   const c = {
     rule: r,
@@ -189,14 +190,14 @@ describe('RuleSet', () => {
 
 describe('RuleSet equals brute force on real records', () => {
   let compiled: CompiledRule[];
-  let datasetRules: SigmaRule[];
+  let datasetRules: DetectionRule[];
   let records: JsonRecord[];
 
   beforeAll(async () => {
     const loaded = await loadRules([SIGMA_DIR], {
       placeholders: { Legitimate_Countries: ['US', 'DE'], Legitimate_IP_Ranges: ['10.*'] },
     });
-    datasetRules = loaded.rules;
+    datasetRules = loaded.rules.filter((r): r is DetectionRule => r.kind === 'detection');
     const conformance = CONFORMANCE_CASES.map((c) => rule(ruleYaml(c.detection, c.name), c.placeholders));
     compiled = [...loaded.rules, ...conformance].map(compileRule);
     const all = allRecords();

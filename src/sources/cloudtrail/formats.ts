@@ -46,7 +46,8 @@ export type Sniffed =
 
 const SUPPORTED =
   'Jackstop reads CloudTrail as S3 log files ({"Records":[…]}), NDJSON, JSON arrays, single events, ' +
-  '`aws cloudtrail lookup-events` or CloudTrail Lake query output, and Athena/CloudTrail Lake CSV exports (plain or gzip)';
+  '`aws cloudtrail lookup-events` or CloudTrail Lake query output, and Athena/CloudTrail Lake CSV exports (plain or gzip); ' +
+  'Bedrock invocation logs, Azure activity and resource logs ({"records":[…]}), GCP audit logs and OpenAI audit logs as NDJSON or JSON';
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -347,7 +348,7 @@ export async function* readStreamedDocument(input: TextInput, ctx: FormatContext
         sink.bad(
           new JackstopError(
             'JACKSTOP_INPUT_UNSUPPORTED',
-            `a JSON object that is not CloudTrail: no Records, Events or QueryResultRows list (its keys: ${keys.slice(0, 8).join(', ')})`,
+            `a JSON object that is not CloudTrail: no Records, records, Events or QueryResultRows list (its keys: ${keys.slice(0, 8).join(', ')})`,
             { location: { file } },
           ),
         );

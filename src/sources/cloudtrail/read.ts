@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { EventSource } from '../../domain/index.js';
 import { JackstopError, type Location } from '../../errors.js';
 import { clipExcerpt } from '../excerpt.js';
 import type { BadInput, RawRecord, ReadOptions, ReadProgress } from '../types.js';
@@ -116,8 +117,11 @@ class BatchSink implements Sink {
     private readonly progress: Progress,
   ) {}
 
-  record(record: Record<string, unknown>, location: Location): boolean {
-    this.batch.push({ record, location });
+  record(record: Record<string, unknown>, location: Location, kind?: EventSource): boolean {
+    // CloudTrail stays without a kind: absent means CloudTrail for every consumer.
+    this.batch.push(
+      kind === undefined || kind === 'aws.cloudtrail' ? { record, location } : { record, location, kind },
+    );
     this.fileRecords++;
     this.progress.state.records++;
     return this.batch.length >= this.batchSize;
@@ -315,7 +319,7 @@ async function* readSource(source: Source, run: Run): AsyncGenerator<void> {
     const foreign = FOREIGN_MAGIC.find((m) => startsWith(magic, m.bytes));
     if (foreign) {
       sink.bad(
-        new JackstopError('JACKSTOP_INPUT_UNSUPPORTED', `not CloudTrail text: ${foreign.what}`, {
+        new JackstopError('JACKSTOP_INPUT_UNSUPPORTED', `not log text: ${foreign.what}`, {
           location: { file: source.name },
         }),
       );
@@ -470,7 +474,14 @@ export async function* readCloudTrailWith(
   }
 }
 
-/** Yields batches (arrays of up to ~1000 records) in file order, files sorted by path. */
-export function readCloudTrail(inputs: string[], opts: ReadOptions): AsyncIterable<RawRecord[]> {
+/**
+ * Yields batches (arrays of up to ~1000 records) in file order, files sorted by path. Each record's
+ * `kind` says which log it is from (CloudTrail, Bedrock invocation, Azure, GCP, OpenAI), decided by
+ * its content; files may mix kinds.
+ */
+export function readLogs(inputs: string[], opts: ReadOptions): AsyncIterable<RawRecord[]> {
   return readCloudTrailWith(inputs, opts, DEFAULT_LIMITS);
 }
+
+/** The former name of `readLogs`, kept so callers keep working. */
+export const readCloudTrail: typeof readLogs = readLogs;

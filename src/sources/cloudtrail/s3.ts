@@ -35,6 +35,16 @@ export function isDigestKey(key: string): boolean {
   return /(^|\/)CloudTrail-Digest\//.test(key);
 }
 
+/**
+ * Objects Bedrock writes beside its invocation logs that hold no log records: the permission check
+ * written when logging is configured, and large request/response bodies under `…/data/`.
+ */
+export function isBedrockSideObject(key: string): boolean {
+  return (
+    /(^|\/)amazon-bedrock-logs-permission-check$/.test(key) || /(^|\/)BedrockModelInvocationLogs\/.*\/data\//.test(key)
+  );
+}
+
 function errorName(e: unknown): string {
   const err = e as { name?: unknown; Code?: unknown } | undefined;
   if (typeof err?.name === 'string' && err.name !== 'Error') return err.name;
@@ -211,7 +221,7 @@ export async function s3Sources(input: string, ctx: S3ListContext): Promise<Sour
       );
       for (const object of page.Contents ?? []) {
         const key = object.Key;
-        if (!key || key.endsWith('/')) continue;
+        if (!key || key.endsWith('/') || isBedrockSideObject(key)) continue;
         if (isDigestKey(key)) {
           digests++;
           ctx.onDigest();

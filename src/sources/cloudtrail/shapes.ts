@@ -6,14 +6,19 @@
  */
 import { JackstopError, type Location } from '../../errors.js';
 import { clipExcerpt } from '../excerpt.js';
+import { decodeAzureProperties, recordKind } from '../kind.js';
 import { fieldName, hasLowercasedNames, recordFromColumns, restoreRecord } from './fields.js';
 import { findJsonSyntaxError } from './json-syntax.js';
 import type { Sink } from './sink.js';
 
 type Obj = Record<string, unknown>;
 
-/** Keys of a top-level object whose array holds the records. */
-export const CONTAINER_KEYS = ['Records', 'Events', 'QueryResultRows'] as const;
+/**
+ * Keys of a top-level object whose array holds the records: CloudTrail S3 files (`Records`),
+ * lookup-events (`Events`), CloudTrail Lake results (`QueryResultRows`), and Azure resource and
+ * activity logs as delivered to storage accounts and Event Hubs (`records`).
+ */
+export const CONTAINER_KEYS = ['Records', 'Events', 'QueryResultRows', 'records'] as const;
 export type ContainerKey = (typeof CONTAINER_KEYS)[number];
 
 function isObj(v: unknown): v is Obj {
@@ -67,6 +72,8 @@ export function excerptOf(value: unknown, text?: string): string | undefined {
   }
 }
 
+const OTHER_LOGS = 'a Bedrock invocation log, Azure activity or resource log, GCP audit log or OpenAI audit log record';
+
 function wrongShape(value: unknown, location: Location): JackstopError {
   if (!isObj(value)) {
     return new JackstopError(
@@ -76,17 +83,29 @@ function wrongShape(value: unknown, location: Location): JackstopError {
     );
   }
   const missing = ['eventName', 'eventSource'].filter((k) => !nonEmptyString(value[k]));
+  // Half a CloudTrail event says what is missing; anything else also says what else was looked for.
+  const partial = missing.length < 2;
   return new JackstopError(
     'JACKSTOP_INPUT_WRONG_SHAPE',
-    `not a CloudTrail event: no ${missing.join(' and ')} (its keys: ${keyList(value)})`,
+    `not a CloudTrail event: no ${missing.join(' and ')}${partial ? '' : `, nor ${OTHER_LOGS}`} (its keys: ${keyList(value)})`,
     { location },
   );
+}
+
+/** A record of a non-CloudTrail kind, with Azure's JSON-string `properties` decoded. */
+function offerOther(value: Obj, location: Location, sink: Sink): boolean | undefined {
+  const kind = recordKind(value);
+  if (kind === undefined || kind === 'aws.cloudtrail') return undefined;
+  const record = kind === 'azure.activity' || kind === 'azure.resource' ? decodeAzureProperties(value) : value;
+  return sink.record(record, location, kind);
 }
 
 /** Offers one candidate record; true when the sink's batch is full. `text`, when known, is its JSON. */
 export function offerRecord(value: unknown, location: Location, sink: Sink, text?: string): boolean {
   if (isObj(value)) {
     if (isEvent(value)) return sink.record(value, location);
+    const other = offerOther(value, location, sink);
+    if (other !== undefined) return other;
     const detail = eventBridgeDetail(value);
     if (detail) return sink.record(detail, location);
     if (hasLowercasedNames(value)) {
@@ -207,10 +226,15 @@ function unsupportedObject(value: Obj, location: Location): JackstopError {
   const notArray = CONTAINER_KEYS.find((k) => k in value);
   const detail = notArray
     ? `its "${notArray}" is ${typeName(value[notArray])}, not a list`
-    : `it has no Records, Events or QueryResultRows list and no eventName/eventSource (its keys: ${keyList(value)})`;
+    : `it has no Records, records, Events or QueryResultRows list, no eventName/eventSource, and is not ${OTHER_LOGS} (its keys: ${keyList(value)})`;
   return new JackstopError('JACKSTOP_INPUT_UNSUPPORTED', `a JSON object that is not CloudTrail: ${detail}`, {
     location,
   });
+}
+
+/** An OpenAI list response (`{"object": "list", "data": [...]}` from the audit-log API). */
+function openAiList(v: Obj): unknown[] | undefined {
+  return v.object === 'list' && Array.isArray(v.data) ? v.data : undefined;
 }
 
 /**
@@ -224,12 +248,14 @@ export function* decodeDocument(value: unknown, base: Location, sink: Sink): Gen
     found = elements(value, null);
   } else if (isObj(value)) {
     if (Array.isArray(value.Records)) found = elements(value.Records, 'Records');
+    else if (Array.isArray(value.records)) found = elements(value.records, 'records');
+    else if (openAiList(value)) found = elements(openAiList(value) ?? [], null);
     else if (isDigest(value) || isLakeSignFile(value)) {
       sink.digest();
       return;
     } else if (Array.isArray(value.Events)) found = elements(value.Events, 'Events');
     else if (Array.isArray(value.QueryResultRows)) found = elements(value.QueryResultRows, 'QueryResultRows');
-    else if (isEvent(value) || hasLowercasedNames(value) || eventBridgeDetail(value)) {
+    else if (isEvent(value) || recordKind(value) || hasLowercasedNames(value) || eventBridgeDetail(value)) {
       if (offerRecord(value, base, sink)) yield;
       return;
     } else {

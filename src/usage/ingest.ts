@@ -1,0 +1,110 @@
+import type { Event } from '../domain/index.js';
+import type { Location } from '../errors.js';
+import { UsageAggregator } from './aggregate.js';
+import type { PriceBook } from './prices.js';
+import { usageSampleOf } from './samples.js';
+import type { UsageHour, UsageSample } from './types.js';
+
+/**
+ * How far into a log file usage has been counted: the last (line, record) position read. Files are
+ * read in order, so a record at or before the mark was counted by an earlier run.
+ */
+export interface UsageSourceMark {
+  /** Absolute path or `s3://bucket/key`. */
+  source: string;
+  line: number;
+  record: number;
+  /**
+   * The mark this pass started from (absent: none). The store saves a mark only while it still holds
+   * this one, so two passes racing over the same file cannot both count it.
+   */
+  previous?: { line: number; record: number };
+}
+
+function position(loc: Location): [number, number] {
+  return [loc.line ?? 0, loc.record ?? 0];
+}
+function after(pos: [number, number], mark: UsageSourceMark): boolean {
+  return pos[0] > mark.line || (pos[0] === mark.line && pos[1] > mark.record);
+}
+
+export interface IngestStats {
+  /** Records offered. */
+  records: number;
+  /** Records not counted again because an earlier run (or an earlier input of this run) did. */
+  alreadyCounted: number;
+  /** Model invocations counted for the first time. */
+  invocations: number;
+}
+
+/**
+ * One ingestion pass for usage, shared by `jackstop usage` and (per event batch) `detect`: turns
+ * events into samples, aggregates them, and keeps per-file watermarks so a re-run over the same logs
+ * counts nothing twice. Records without a file (stdin `-`) are always counted.
+ */
+export class UsageIngest {
+  /** Invocations not counted before: what to add to the store. */
+  readonly aggregator: UsageAggregator;
+  /** Every invocation read, counted before or not: what the logs given show (for reports). */
+  readonly all: UsageAggregator;
+  readonly stats: IngestStats = { records: 0, alreadyCounted: 0, invocations: 0 };
+  readonly #marks = new Map<string, UsageSourceMark>();
+  readonly #start = new Map<string, { line: number; record: number }>();
+  readonly #moved = new Set<string>();
+
+  constructor(opts: { marks?: Iterable<UsageSourceMark>; book?: PriceBook } = {}) {
+    this.aggregator = new UsageAggregator(opts.book);
+    this.all = new UsageAggregator(opts.book);
+    this.addMarks(opts.marks ?? []);
+  }
+
+  /** Watermarks looked up after construction (e.g. per file as reading reaches it). */
+  addMarks(marks: Iterable<UsageSourceMark>): void {
+    for (const m of marks) {
+      this.#marks.set(m.source, { source: m.source, line: m.line, record: m.record });
+      this.#start.set(m.source, { line: m.line, record: m.record });
+    }
+  }
+
+  /**
+   * Offers one read record (its event when it normalised, else undefined) at `location`, whose
+   * `file` must already be absolute (or an S3 URI). Returns the sample when it was counted for the
+   * first time (it goes to `all` either way).
+   */
+  observe(ev: Event | undefined, location: Location | undefined): UsageSample | undefined {
+    this.stats.records++;
+    const file = location?.file;
+    let counted = false;
+    if (file && file !== '-') {
+      const pos = position(location);
+      const mark = this.#marks.get(file);
+      if (mark && !after(pos, mark)) {
+        this.stats.alreadyCounted++;
+        counted = true;
+      } else {
+        this.#marks.set(file, { source: file, line: pos[0], record: pos[1] });
+        this.#moved.add(file);
+      }
+    }
+    const sample = ev ? usageSampleOf(ev) : undefined;
+    if (!sample) return undefined;
+    this.all.observe(sample);
+    if (counted) return undefined;
+    this.stats.invocations++;
+    this.aggregator.observe(sample);
+    return sample;
+  }
+
+  /** Rows of invocations counted for the first time: what `Store.upsertUsage` should add. */
+  hours(): UsageHour[] {
+    return this.aggregator.hours();
+  }
+
+  /** Watermarks moved by this pass, to save with the hours in one transaction. */
+  marks(): UsageSourceMark[] {
+    return [...this.#moved].sort().map((s) => {
+      const previous = this.#start.get(s);
+      return { ...this.#marks.get(s)!, ...(previous ? { previous: { ...previous } } : {}) };
+    });
+  }
+}
