@@ -2,9 +2,11 @@
  * @module detect
  * Detection over normalized cloud audit events: the Sigma engine (`sigma/`), the built-in
  * LLMjacking rule pack (`rules/`), the correlation engine (`correlate/`, Sigma correlation rules),
- * and the `Detector` that folds rule and correlation matches into findings grouped by identity.
+ * the `Detector` that folds rule and correlation matches into findings grouped by identity, and
+ * anomalies in model usage with the blast radius of a key (`anomaly/`).
  */
 
+export { attachBlastRadius, type BlastRadius, blastRadius, detectAnomalies } from './anomaly/index.js';
 export {
   CorrelationEngine,
   type CorrelationMatch,

@@ -278,5 +278,13 @@ describe('jackstop demo', () => {
     const show = run(['findings', 'show', ids[0]!]);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('What to do');
+    // The leaked key's findings carry its blast radius: what it could burn per day.
+    expect(show.stdout).toMatch(/exposure\s+up to \$[\d,]+\/day at default quotas/);
+    // The same pass counted model usage into the store: the attacker's key shows up as a spender.
+    const usage = JSON.parse(run(['usage', '--from-store', '--format', 'json']).stdout) as {
+      topSpenders: { identity: string; costUsd: number }[];
+    };
+    const attacker = usage.topSpenders.find((t) => t.identity === 'arn:aws:iam::111122223333:user/ci-deploy');
+    expect(attacker?.costUsd).toBeGreaterThan(0);
   });
 });

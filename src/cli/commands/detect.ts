@@ -5,8 +5,11 @@ import type { Readable, Writable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Command, Option } from '@commander-js/extra-typings';
 import {
+  attachBlastRadius,
+  compareFindings,
   type DetectedFinding,
   Detector,
+  detectAnomalies,
   loadBuiltinRules,
   loadRules,
   ruleMetaOf,
@@ -16,10 +19,11 @@ import { SEVERITIES, type Severity, severityRank } from '../../domain/index.js';
 import { JackstopError } from '../../errors.js';
 import { SIGMA_FIELD_MAPS } from '../../events/index.js';
 import { EXPORT_FORMATS, EXPORTERS, type ExportFormat } from '../../export/index.js';
-import { type BadInput, Quarantine, readCloudTrail } from '../../sources/index.js';
-import { DEFAULT_DB_PATH, openStore } from '../../store/index.js';
+import { type BadInput, Quarantine } from '../../sources/index.js';
+import { DEFAULT_DB_PATH, openStore, type Store } from '../../store/index.js';
+import { type UsageHour, UsageIngest } from '../../usage/index.js';
+import { ingestPass } from '../ingest.js';
 import { renderFindingsTable } from '../output/table.js';
-import { createProgressReporter } from '../progress.js';
 import { parseTimeArg } from '../time-range.js';
 import { TOOL } from '../tool.js';
 
@@ -123,37 +127,51 @@ export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<Dete
     throw new JackstopError('JACKSTOP_USAGE', 'no rules to run: all rules failed to load (see the errors above)');
   }
 
-  // Read and detect, streaming.
+  // One pass over the logs: detection, and model usage counted for cost, anomalies and blast radius.
+  const store = opts.store ? await openStore(opts.db ?? join(cwd, DEFAULT_DB_PATH)) : undefined;
   let badInputs = 0;
-  const progress = createProgressReporter({ stream: io.stderr, enabled: opts.progress ?? undefined });
+  let results: DetectedFinding[];
+  let newFindings: number;
+  let finished: Date;
+  let usageRows = 0;
   try {
-    for await (const batch of readCloudTrail(opts.inputs, {
-      onBadInput: (bad) => {
-        badInputs++;
-        report(bad, 'input');
-      },
-      onProgress: (p) => progress.update(p),
-      stdin: io.stdin,
-      s3Client: io.s3Client,
-    })) {
-      for (const r of batch) detector.observe(r.record, r.location, r.kind);
-    }
-  } finally {
-    progress.stop();
-    await quarantine.close();
-  }
-  if (printed > MAX_PRINTED_ERRORS) log(`… and ${printed - MAX_PRINTED_ERRORS} more (all in ${quarantinePath})`);
-
-  const results = detector.results();
-  const finished = new Date();
-
-  // Persist: re-runs over the same logs update, never duplicate.
-  let newFindings = results.length;
-  if (opts.store) {
-    const store = await openStore(opts.db ?? join(cwd, DEFAULT_DB_PATH));
+    const ingest = new UsageIngest();
     try {
-      const r = await store.upsertFindings(results);
-      newFindings = r.inserted;
+      await ingestPass({
+        inputs: opts.inputs,
+        cwd,
+        io,
+        onBadInput: (bad) => {
+          badInputs++;
+          report(bad, 'input');
+        },
+        detector,
+        usage: { ingest, store },
+        progress: opts.progress,
+      });
+    } finally {
+      await quarantine.close();
+    }
+    if (printed > MAX_PRINTED_ERRORS) log(`… and ${printed - MAX_PRINTED_ERRORS} more (all in ${quarantinePath})`);
+
+    // Usage of the logs read, judged against what the store saw before them (up to five weeks back).
+    const current = ingest.all.hours().filter((h) => inWindow(h.hour, since, until));
+    usageRows = current.length;
+    const history = store && current.length ? await usageBefore(store, current) : [];
+    const anomalies = detectAnomalies(history, current).map((finding) => ({ finding, eventIds: [] as string[] }));
+    const all = [...detector.results(), ...anomalies];
+    const withImpact = attachBlastRadius(
+      all.map((r) => r.finding),
+      [...history, ...current],
+    );
+    results = all.map((r, i) => ({ finding: withImpact[i]!, eventIds: r.eventIds })).sort(compareFindings);
+    finished = new Date();
+
+    // Persist: re-runs over the same logs update, never duplicate.
+    newFindings = results.length;
+    if (store) {
+      if (!fatal) await store.upsertUsage(ingest.hours(), { marks: ingest.marks() });
+      newFindings = (await store.upsertFindings(results)).inserted;
       await store.recordRun({
         id: randomUUID(),
         startedAt: started.toISOString(),
@@ -166,9 +184,9 @@ export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<Dete
         newFindings,
         status: fatal ? 'error' : 'ok',
       });
-    } finally {
-      await store.close();
     }
+  } finally {
+    await store?.close();
   }
 
   // Report.
@@ -212,6 +230,7 @@ export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<Dete
   log(
     `\n${detector.stats.events.toLocaleString('en-US')} events read in ${secs.toFixed(1)}s (${rate.toLocaleString('en-US')} events/s), ` +
       `${detector.ruleCount} rules` +
+      (usageRows ? `, ${usageRows} hourly usage rows` : '') +
       (detector.stats.outOfRange ? `, ${detector.stats.outOfRange} matching events outside --since/--until` : ''),
   );
   if (badInputs || ruleErrors)
@@ -330,4 +349,18 @@ export function detectCommand(program: Command): void {
       );
       process.exitCode = outcome.exitCode;
     });
+}
+
+const HOUR_MS = 3_600_000;
+const HISTORY_MS = 35 * 24 * HOUR_MS;
+
+function inWindow(hour: string, since?: Date, until?: Date): boolean {
+  const ms = Date.parse(hour);
+  return (!since || ms + HOUR_MS > since.getTime()) && (!until || ms < until.getTime());
+}
+
+/** Stored usage from up to five weeks before the earliest hour read: the baseline anomalies compare with. */
+async function usageBefore(store: Store, current: readonly UsageHour[]): Promise<UsageHour[]> {
+  const first = current.reduce((min, h) => Math.min(min, Date.parse(h.hour)), Number.POSITIVE_INFINITY);
+  return store.listUsage({ since: new Date(first - HISTORY_MS).toISOString(), until: new Date(first).toISOString() });
 }

@@ -3,10 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Command, Option } from '@commander-js/extra-typings';
-import type { Event } from '../../domain/index.js';
 import { JackstopError } from '../../errors.js';
-import { normalizeEvent } from '../../events/index.js';
-import { type BadInput, readCloudTrail } from '../../sources/index.js';
+import type { BadInput } from '../../sources/index.js';
 import { DEFAULT_DB_PATH, openStore, type Store } from '../../store/index.js';
 import {
   buildUsageReport,
@@ -17,7 +15,7 @@ import {
   UsageIngest,
   type UsageReport,
 } from '../../usage/index.js';
-import { createProgressReporter } from '../progress.js';
+import { ingestPass } from '../ingest.js';
 import { parseTimeArg } from '../time-range.js';
 import { redactUrl } from './detect.js';
 
@@ -99,58 +97,20 @@ export async function runUsage(opts: UsageOptions, io: UsageIo): Promise<UsageOu
       rows = await store!.listUsage({ since: since?.toISOString(), until: until?.toISOString() });
     } else {
       const ingest = new UsageIngest();
-      const looked = new Set<string>();
       let printed = 0;
       const report = (bad: BadInput) => {
         badInputs++;
         if (FATAL_INPUT_CODES.has(bad.error.code)) fatal = true;
         if (printed++ < MAX_PRINTED_ERRORS) log(`bad input: ${bad.error.render()}`);
       };
-      const progress = createProgressReporter({ stream: io.stderr, enabled: opts.progress ?? undefined });
-      try {
-        for await (const batch of readCloudTrail(opts.inputs, {
-          onBadInput: report,
-          onProgress: (p) => progress.update(p),
-          stdin: io.stdin,
-          s3Client: io.s3Client,
-        })) {
-          // Files as the store knows them: absolute paths or S3 URIs.
-          const located = batch.map((r) => {
-            const file = r.location.file;
-            const abs = file && file !== '-' && !file.startsWith('s3://') ? resolve(cwd, file) : file;
-            return { r, location: { ...r.location, file: abs } };
-          });
-          if (opts.store) {
-            const fresh = [
-              ...new Set(located.map((l) => l.location.file).filter((f): f is string => !!f && f !== '-')),
-            ].filter((f) => !looked.has(f));
-            for (const f of fresh) looked.add(f);
-            if (fresh.length) ingest.addMarks(await store!.usageMarks(fresh));
-          }
-          for (const { r, location } of located) {
-            let ev: Event | undefined;
-            try {
-              ev = normalizeEvent(r.kind ?? 'aws.cloudtrail', r.record);
-            } catch (e) {
-              report({
-                error:
-                  e instanceof JackstopError
-                    ? e
-                    : new JackstopError(
-                        'JACKSTOP_INPUT_WRONG_SHAPE',
-                        `cannot read this record: ${(e as Error).message}`,
-                        {
-                          location,
-                        },
-                      ),
-              });
-            }
-            ingest.observe(ev, location);
-          }
-        }
-      } finally {
-        progress.stop();
-      }
+      await ingestPass({
+        inputs: opts.inputs,
+        cwd,
+        io,
+        onBadInput: report,
+        usage: { ingest, store: opts.store ? store : undefined },
+        progress: opts.progress,
+      });
       if (printed > MAX_PRINTED_ERRORS) log(`… and ${printed - MAX_PRINTED_ERRORS} more bad inputs`);
       records = ingest.stats.records;
       alreadyCounted = ingest.stats.alreadyCounted;

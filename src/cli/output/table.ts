@@ -81,6 +81,7 @@ export function renderFindingsTable(findings: readonly Finding[], opts: TableOpt
         ['agents', list(e.userAgents, 2)],
       ];
       if (e.errorCodes.length) rows.push(['errors', list(e.errorCodes)]);
+      if (f.blastRadius) rows.push(['exposure', exposure(f.blastRadius)]);
       if (f.mappings.attack.length || f.mappings.atlas.length)
         rows.push(['maps to', [...f.mappings.attack, ...f.mappings.atlas].join(', ')]);
       if (f.remediation) rows.push(['fix', firstLine(f.remediation)]);
@@ -116,6 +117,7 @@ export function renderFindingDetail(f: Finding, opts: TableOptions): string {
     ['IPs', e.sourceIps.join(', ') || '—'],
     ['agents', e.userAgents.join('\n') || '—'],
     ['keys', e.accessKeyIds.join(', ') || '—'],
+    ['exposure', f.blastRadius ? `${exposure(f.blastRadius)}\n${f.blastRadius.basis}` : '—'],
     ['errors', e.errorCodes.join(', ') || '—'],
     ['from', e.locations.join('\n') || '—'],
     ['event ids', e.eventIds.join(', ') || '—'],
@@ -132,4 +134,10 @@ export function renderFindingDetail(f: Finding, opts: TableOptions): string {
     out.push('', paint(opts.color, BOLD, 'Known false positives'), ...f.falsePositives.map((p) => `- ${p}`));
   if (f.references.length) out.push('', paint(opts.color, BOLD, 'References'), ...f.references.map((r) => `- ${r}`));
   return `${out.join('\n')}\n`;
+}
+
+/** The most a key could cost per day, in one phrase: what makes a finding urgent. */
+function exposure(b: NonNullable<Finding['blastRadius']>): string {
+  const usd = b.maxUsdPerDay >= 100 ? Math.round(b.maxUsdPerDay).toLocaleString('en-US') : b.maxUsdPerDay.toFixed(2);
+  return `up to $${usd}/day at default quotas (${b.models.length} model${b.models.length === 1 ? '' : 's'} × ${b.regions.length} region${b.regions.length === 1 ? '' : 's'} reached)`;
 }

@@ -259,14 +259,17 @@ describe('off-hours bursts', () => {
     ).toEqual([]);
   });
 
-  it('falls back to the configured working hours for an identity without history', () => {
+  it('judges an identity with a day of its own history by the working hours, a brand-new one not at all', () => {
     const newcomer = `arn:aws:iam::${ACCOUNT}:user/newcomer`;
     const night = row({ at: SAT_03, identity: newcomer, accessKeyId: 'AKIANEWCOMER', invocations: 80 });
-    const [f] = only(detectAnomalies(history, [night]), 'off-hours-burst');
+    // First seen this very hour: there is no rhythm to break yet (novelty rules speak for new identities).
+    expect(only(detectAnomalies(history, [night]), 'off-hours-burst')).toEqual([]);
+    // Seen two days earlier: too little for a profile of its own, enough to be judged by office hours.
+    const before = row({ at: SAT_03 - 2 * DAY, identity: newcomer, accessKeyId: 'AKIANEWCOMER', invocations: 1 });
+    const [f] = only(detectAnomalies([...history, before], [night]), 'off-hours-burst');
     expect(f?.description).toContain('outside working hours');
-    expect(
-      only(detectAnomalies(history, [{ ...night, hour: new Date(TUE_10).toISOString() }]), 'off-hours-burst'),
-    ).toEqual([]);
+    const fridayMorning = { ...night, hour: new Date(SAT_03 - 17 * HOUR).toISOString() };
+    expect(only(detectAnomalies([...history, before], [fridayMorning]), 'off-hours-burst')).toEqual([]);
   });
 });
 
