@@ -119,3 +119,55 @@ describe('UsageIngest watermarks', () => {
     expect(ingest.marks()).toEqual([{ source: '/l/c.json', line: 0, record: 1 }]);
   });
 });
+
+describe('one call logged twice (CloudTrail and model invocation logging)', () => {
+  const trail = sample({
+    model: 'm-1',
+    requestId: 'req-1',
+    accessKeyId: 'AKIAEXAMPLE000000001',
+    sourceIp: '194.48.248.108',
+    userAgent: 'axios/1.7.4',
+    inputTokens: undefined,
+    outputTokens: undefined,
+  });
+  const invocationLog = sample({
+    model: 'm-1',
+    requestId: 'req-1',
+    accessKeyId: undefined,
+    sourceIp: undefined,
+    userAgent: undefined,
+    inputTokens: 2000,
+    outputTokens: 1000,
+  });
+
+  it.each([
+    ['CloudTrail first', [trail, invocationLog]],
+    ['invocation log first', [invocationLog, trail]],
+  ])('counts it once, priced from its tokens (%s)', (_, order) => {
+    const agg = new UsageAggregator(book);
+    for (const s of order) agg.observe(s);
+    const rows = agg.hours();
+    expect(rows.reduce((n, r) => n + r.invocations, 0)).toBe(1);
+    expect(rows.reduce((n, r) => n + r.costUsd, 0)).toBeCloseTo(0.021, 9);
+    expect(rows.reduce((n, r) => n + r.inputTokens, 0)).toBe(2000);
+    expect(rows.flatMap((r) => r.sourceIps)).toEqual(['194.48.248.108']);
+    expect(agg.duplicates).toBe(1);
+  });
+
+  it('keeps the key CloudTrail saw when the token-bearing record comes second', () => {
+    const agg = new UsageAggregator(book);
+    agg.observe(trail);
+    agg.observe(invocationLog);
+    expect(agg.hours()).toMatchObject([{ accessKeyId: 'AKIAEXAMPLE000000001', invocations: 1 }]);
+  });
+
+  it('counts different requests, and the same id far apart in time, separately', () => {
+    const agg = new UsageAggregator(book);
+    agg.observe(trail);
+    agg.observe({ ...trail, requestId: 'req-2' });
+    const later = new Date(Date.parse(trail.time) + 3 * 3_600_000).toISOString();
+    agg.observe({ ...invocationLog, time: later });
+    expect(agg.hours().reduce((n, r) => n + r.invocations, 0)).toBe(3);
+    expect(agg.duplicates).toBe(0);
+  });
+});

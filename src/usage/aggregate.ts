@@ -47,9 +47,17 @@ export function mergeUsageHour(a: UsageHour, b: UsageHour): UsageHour {
  * Folds invocation samples into hourly rows per account × identity × key × model × region. Memory
  * grows with the number of distinct rows, not with the number of samples.
  */
+/** How long (event time) a request id is remembered to match the same call in the other log. */
+export const REQUEST_MEMORY_MS = 60 * 60 * 1000;
+
 export class UsageAggregator {
   readonly #rows = new Map<string, UsageHour>();
   readonly #book: PriceBook | undefined;
+  /** Calls seen by request id, oldest first, kept for REQUEST_MEMORY_MS of event time. */
+  readonly #requests = new Map<string, { key: string; sample: UsageSample; costUsd: number; at: number }>();
+  #latest = Number.NEGATIVE_INFINITY;
+  /** Samples dropped or replaced because the same call was already counted from another log. */
+  duplicates = 0;
 
   /** `book`: a price table other than the built-in one (tests, users' own prices). */
   constructor(book?: PriceBook) {
@@ -57,6 +65,34 @@ export class UsageAggregator {
   }
 
   observe(s: UsageSample): void {
+    const at = Date.parse(s.time);
+    if (at > this.#latest) {
+      this.#latest = at;
+      this.#forgetOldRequests();
+    }
+    const prior = s.requestId === undefined ? undefined : this.#requests.get(s.requestId);
+    if (prior) {
+      // The same call from the other log: count it once, with the token counts of the invocation
+      // log and the caller details (key, address, client) only CloudTrail has, whichever came first.
+      this.duplicates++;
+      const p = prior.sample;
+      const tokens = p.inputTokens !== undefined || p.outputTokens !== undefined ? p : s;
+      this.#remove(prior.key, p, prior.costUsd);
+      s = {
+        ...tokens,
+        accessKeyId: p.accessKeyId ?? s.accessKeyId,
+        sourceIp: p.sourceIp ?? s.sourceIp,
+        userAgent: p.userAgent ?? s.userAgent,
+      };
+    }
+    const { key, costUsd } = this.#add(s);
+    if (s.requestId !== undefined) {
+      this.#requests.delete(s.requestId);
+      this.#requests.set(s.requestId, { key, sample: s, costUsd, at: Number.isNaN(at) ? this.#latest : at });
+    }
+  }
+
+  #add(s: UsageSample): { key: string; costUsd: number } {
     const cost = costOf(s, this.#book);
     const row: UsageHour = {
       hour: hourOf(s.time),
@@ -78,6 +114,27 @@ export class UsageAggregator {
     const key = usageKey(row);
     const prior = this.#rows.get(key);
     this.#rows.set(key, prior ? mergeUsageHour(prior, row) : row);
+    return { key, costUsd: cost.usd };
+  }
+
+  /** Takes one counted call back out of its row (its IPs and agents stay: they were seen). */
+  #remove(key: string, s: UsageSample, costUsd: number): void {
+    const row = this.#rows.get(key);
+    if (!row) return;
+    row.invocations -= 1;
+    row.errors -= s.ok ? 0 : 1;
+    row.inputTokens -= s.inputTokens ?? 0;
+    row.outputTokens -= s.outputTokens ?? 0;
+    row.costUsd = Math.max(0, row.costUsd - costUsd);
+    if (row.invocations <= 0) this.#rows.delete(key);
+  }
+
+  /** Both logs record a call within minutes; remembering an hour of requests keeps memory bounded. */
+  #forgetOldRequests(): void {
+    for (const [id, r] of this.#requests) {
+      if (r.at >= this.#latest - REQUEST_MEMORY_MS) break;
+      this.#requests.delete(id);
+    }
   }
 
   /** Rows ordered by hour, then key. */

@@ -52,6 +52,7 @@ describe('usageSampleOf: CloudTrail', () => {
       ok: true,
       sourceIp: '216.160.83.56',
       userAgent: expect.stringMatching(/^Boto3\/1\.35\.50/),
+      requestId: 'aff6f361-1ef0-4460-97af-26528a80b511',
     });
   });
 
@@ -119,6 +120,7 @@ describe('usageSampleOf: Bedrock model-invocation logs', () => {
       ok: true,
       inputTokens: 16,
       outputTokens: 300,
+      requestId: 'bea9d003-f7df-4558-8823-367349de75f2',
     });
   });
 

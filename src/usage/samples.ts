@@ -56,6 +56,7 @@ function fromCloudTrail(ev: Event, raw: Obj): UsageSample | undefined {
     outputTokens: count(extra?.outputTokens),
     sourceIp: ev.actor.sourceIp,
     userAgent: ev.actor.userAgent,
+    requestId: str(raw.requestID),
   });
 }
 
@@ -83,6 +84,7 @@ function fromInvocationLog(ev: Event, raw: Obj): UsageSample | undefined {
     outputTokens: count(output?.outputTokenCount),
     sourceIp: ev.actor.sourceIp,
     userAgent: ev.actor.userAgent,
+    requestId: str(raw.requestId),
   });
 }
 

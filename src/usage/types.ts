@@ -24,6 +24,11 @@ export interface UsageSample {
   outputTokens?: number;
   sourceIp?: string;
   userAgent?: string;
+  /**
+   * The provider's request id (CloudTrail `requestID`, invocation-log `requestId`): one call can be
+   * logged twice — once by CloudTrail, once by model invocation logging — and must be counted once.
+   */
+  requestId?: string;
 }
 
 export interface ModelPrice {

@@ -80,8 +80,10 @@ describe('generated scenarios', () => {
         for (const r of ['usage-spike', 'new-source-network', 'new-user-agent', 'off-hours-burst'])
           expect(rules).toContain(r);
       expect(rules).toContain('account-usage-spike');
-      // The $ estimate: what the first hour cost, and what the key could burn per day.
-      const costed = aboutEpisode.filter((f) => (f.evidence.metrics?.costUsd ?? 0) > 100);
+      // The $ estimate: what the first hour cost (the episode starts at :30, so about half an hour of
+      // abuse: ~$90 at the invocation logs' token counts, each call counted once), and what the key
+      // could burn per day.
+      const costed = aboutEpisode.filter((f) => (f.evidence.metrics?.costUsd ?? 0) > 50);
       expect(costed.length).toBeGreaterThan(0);
       const withRadius = aboutEpisode.find((f) => f.blastRadius);
       expect(withRadius?.blastRadius?.maxUsdPerDay).toBeGreaterThan(10_000);
