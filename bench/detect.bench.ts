@@ -15,7 +15,9 @@ import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { packageRoot } from '../src/cli/tool.js';
 import { Detector, loadBuiltinRules, loadRules } from '../src/detect/index.js';
+import { cloudTrailToEvent } from '../src/events/index.js';
 import { readCloudTrail } from '../src/sources/index.js';
+import { UsageIngest } from '../src/usage/index.js';
 import { cloudTrailMix } from './cloudtrail-mix.js';
 
 const total = Number(process.env.JACKSTOP_BENCH_EVENTS ?? 1_000_000);
@@ -119,6 +121,42 @@ async function main(): Promise<void> {
     `\ndetect raised ${findings} findings; max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
   );
   rmSync(dir, { recursive: true, force: true });
+  await stateMemory(builtin.rules);
+}
+
+/**
+ * Memory held by detection state — correlation windows, finding aggregates, hourly usage and the
+ * request ids that match a call across logs — as events stream through: records go straight from
+ * the generator into the pipeline (no file, no reader), and RSS is sampled at each checkpoint. It
+ * must level off, not grow with the number of events.
+ */
+async function stateMemory(rules: Awaited<ReturnType<typeof loadBuiltinRules>>['rules']): Promise<void> {
+  const totalState = Number(process.env.JACKSTOP_BENCH_STATE_EVENTS ?? 5_000_000);
+  const checkpoints = new Set([1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000, totalState]);
+  const detector = new Detector(rules);
+  const usage = new UsageIngest();
+  const rss = () => (process.memoryUsage().rss / 1e6).toFixed(0);
+  process.stdout.write(
+    `\nstate memory: ${rules.length} built-in rules incl. correlations, + usage aggregation (RSS after gc)\n`,
+  );
+  process.stdout.write('events         RSS MB  live correlation groups  usage rows\n');
+  let n = 0;
+  const t0 = Date.now();
+  for (const rec of cloudTrailMix({ total: totalState, seed: 3, hours: 24 * 7, invocations: 500 })) {
+    detector.observe(rec);
+    if (rec.eventSource === 'bedrock.amazonaws.com') usage.observe(cloudTrailToEvent(rec), undefined);
+    n++;
+    if (checkpoints.has(n)) {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.stdout.write(
+        `${n.toLocaleString('en-US').padEnd(13)} ${rss().padStart(7)}  ${String(detector.liveCorrelationGroups).padStart(23)}  ${String(usage.all.size).padStart(10)}\n`,
+      );
+    }
+  }
+  const findings = detector.results().length;
+  process.stdout.write(
+    `${n.toLocaleString('en-US')} events in ${((Date.now() - t0) / 1000).toFixed(0)}s (generation included), ${findings} findings\n`,
+  );
 }
 
 await main();

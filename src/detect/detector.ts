@@ -271,6 +271,11 @@ export class Detector {
     return this.#ruleSet.size;
   }
 
+  /** Correlation groups with open windows: the state that must stay bounded on long replays. */
+  get liveCorrelationGroups(): number {
+    return this.#engine.liveGroups;
+  }
+
   get correlationCount(): number {
     return this.#correlationMeta.size;
   }
