@@ -307,7 +307,7 @@ export function detectCommand(program: Command): void {
   program
     .command('detect')
     .description(
-      'Find LLMjacking and other attacks in CloudTrail logs: files, folders, .json.gz, NDJSON, lookup-events output, CloudTrail Lake exports, s3://bucket/prefix, or - for stdin',
+      "Find LLMjacking and other attacks in cloud audit logs (CloudTrail, Bedrock invocation logs, Azure activity and OpenAI logs, GCP audit logs, OpenAI audit logs): files, folders, .json.gz, NDJSON, s3://bucket/prefix, or - for stdin. Also counts model usage, flags usage anomalies and shows each key's blast radius",
     )
     .argument('<inputs...>', 'log files, folders, s3://bucket/prefix, or -')
     .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS).default('table' as const))
