@@ -7,7 +7,7 @@ import { JackstopError, type Location } from '../errors.js';
 import { normalizeEvent } from '../events/index.js';
 import { type BadInput, readLogs } from '../sources/index.js';
 import type { Store } from '../store/index.js';
-import type { UsageIngest } from '../usage/index.js';
+import type { UsageHour, UsageIngest } from '../usage/index.js';
 import { createProgressReporter } from './progress.js';
 
 export interface IngestPassOptions {
@@ -95,4 +95,12 @@ export async function ingestPass(opts: IngestPassOptions): Promise<void> {
 function absolute(location: Location, cwd: string): Location {
   const file = location.file;
   return file && file !== '-' && !file.startsWith('s3://') ? { ...location, file: resolve(cwd, file) } : location;
+}
+
+const HISTORY_MS = 35 * 24 * 3_600_000;
+
+/** Stored usage from up to five weeks before the earliest hour read: the baseline anomalies compare with. */
+export async function usageBefore(store: Store, current: readonly UsageHour[]): Promise<UsageHour[]> {
+  const first = current.reduce((min, h) => Math.min(min, Date.parse(h.hour)), Number.POSITIVE_INFINITY);
+  return store.listUsage({ since: new Date(first - HISTORY_MS).toISOString(), until: new Date(first).toISOString() });
 }

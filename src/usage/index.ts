@@ -28,6 +28,7 @@ export {
   type CostBasis,
   MAX_REPORT_HOURS,
   sparkline,
+  type UsageAnomaly,
   type UsageGroup,
   type UsageReport,
   type UsageTotals,

@@ -69,6 +69,14 @@ export function renderUsageHtml(r: UsageReport, opts: { title?: string; generate
         .map((u) => `<li>${escapeHtml(`${u.provider} ${u.model}`)}: ${u.invocations} invocations</li>`)
         .join('')}</ul>`
     : '';
+  const anomalies = r.anomalies?.length
+    ? `<h2>Anomalies</h2><table><thead><tr><th>severity</th><th>what</th><th>who</th><th>when</th><th>why</th></tr></thead><tbody>${r.anomalies
+        .map(
+          (a) =>
+            `<tr><td>${escapeHtml(a.severity)}</td><td>${escapeHtml(a.title)}</td><td>${escapeHtml(a.subject)}</td><td>${escapeHtml(a.firstSeen)}</td><td>${escapeHtml(a.description)}</td></tr>`,
+        )
+        .join('')}</tbody></table>`
+    : '';
   const t = r.totals;
   return `<!doctype html>
 <html lang="en">
@@ -101,6 +109,7 @@ ${escapeHtml(formatUsd(t.costUsd))} (${t.basis})${opts.generatedAt ? ` · genera
 ${rows}
 </tbody>
 </table>
+${anomalies}
 ${unpriced}
 <p class="summary">“estimated”: the logs carry no token counts, so cost is invocations × an assumed call size (src/usage/operations.yml) × the model's price (src/usage/prices.yml, each price with its source and date).</p>
 <script id="usage-data" type="application/json">${scriptJson(data)}</script>

@@ -55,6 +55,16 @@ export function renderUsageText(r: UsageReport, opts: { width?: number } = {}): 
   r.topSpenders.forEach((s, i) => {
     out.push(`  ${i + 1}. ${s.identity}  ${formatUsd(s.costUsd)}${basisMark(s.basis)} (${Math.round(s.share * 100)}%)`);
   });
+  if (r.anomalies?.length) {
+    out.push('');
+    out.push('Anomalies');
+    for (const a of r.anomalies) {
+      out.push(
+        `  ${a.severity.toUpperCase().padEnd(8)} ${a.title} — ${a.subject} (${a.firstSeen.replace(/:00\.000Z$/, 'Z')})`,
+      );
+      out.push(`           ${cut(a.description.split('\n')[0] ?? '', width - 12)}`);
+    }
+  }
   if (r.unpriced.length) {
     out.push('');
     out.push('Unpriced models (counted, cost unknown: add them to the price table)');

@@ -41,6 +41,17 @@ export interface UsageReport {
   topSpenders: { identity: string; costUsd: number; basis: CostBasis; share: number }[];
   /** Models with no price: their invocations are counted, their cost is unknown (shown as 0). */
   unpriced: { provider: Provider; model: string; invocations: number }[];
+  /** What stood out in these hours (filled by the caller that ran anomaly detection). */
+  anomalies?: UsageAnomaly[];
+}
+
+/** An anomaly as the usage report shows it: who, when, how bad, and the numbers behind it. */
+export interface UsageAnomaly {
+  severity: string;
+  title: string;
+  subject: string;
+  firstSeen: string;
+  description: string;
 }
 
 /** Longer ranges keep the latest hours in `hours`/`costByHour`; totals still cover every row. */

@@ -20,9 +20,9 @@ import { JackstopError } from '../../errors.js';
 import { SIGMA_FIELD_MAPS } from '../../events/index.js';
 import { EXPORT_FORMATS, EXPORTERS, type ExportFormat } from '../../export/index.js';
 import { type BadInput, Quarantine } from '../../sources/index.js';
-import { DEFAULT_DB_PATH, openStore, type Store } from '../../store/index.js';
-import { type UsageHour, UsageIngest } from '../../usage/index.js';
-import { ingestPass } from '../ingest.js';
+import { DEFAULT_DB_PATH, openStore } from '../../store/index.js';
+import { UsageIngest } from '../../usage/index.js';
+import { ingestPass, usageBefore } from '../ingest.js';
 import { renderFindingsTable } from '../output/table.js';
 import { parseTimeArg } from '../time-range.js';
 import { TOOL } from '../tool.js';
@@ -352,15 +352,8 @@ export function detectCommand(program: Command): void {
 }
 
 const HOUR_MS = 3_600_000;
-const HISTORY_MS = 35 * 24 * HOUR_MS;
 
 function inWindow(hour: string, since?: Date, until?: Date): boolean {
   const ms = Date.parse(hour);
   return (!since || ms + HOUR_MS > since.getTime()) && (!until || ms < until.getTime());
-}
-
-/** Stored usage from up to five weeks before the earliest hour read: the baseline anomalies compare with. */
-async function usageBefore(store: Store, current: readonly UsageHour[]): Promise<UsageHour[]> {
-  const first = current.reduce((min, h) => Math.min(min, Date.parse(h.hour)), Number.POSITIVE_INFINITY);
-  return store.listUsage({ since: new Date(first - HISTORY_MS).toISOString(), until: new Date(first).toISOString() });
 }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Command, Option } from '@commander-js/extra-typings';
+import { detectAnomalies } from '../../detect/index.js';
 import { JackstopError } from '../../errors.js';
 import type { BadInput } from '../../sources/index.js';
 import { DEFAULT_DB_PATH, openStore, type Store } from '../../store/index.js';
@@ -15,7 +16,7 @@ import {
   UsageIngest,
   type UsageReport,
 } from '../../usage/index.js';
-import { ingestPass } from '../ingest.js';
+import { ingestPass, usageBefore } from '../ingest.js';
 import { parseTimeArg } from '../time-range.js';
 import { redactUrl } from './detect.js';
 
@@ -87,6 +88,8 @@ export async function runUsage(opts: UsageOptions, io: UsageIo): Promise<UsageOu
   const store: Store | undefined = needStore ? await openStore(opts.db ?? join(cwd, DEFAULT_DB_PATH)) : undefined;
 
   let rows: UsageHour[];
+  /** Stored usage before the hours reported: the baseline their anomalies are judged against. */
+  let history: UsageHour[] = [];
   let records = 0;
   let badInputs = 0;
   let stored = 0;
@@ -119,12 +122,20 @@ export async function runUsage(opts: UsageOptions, io: UsageIo): Promise<UsageOu
         stored = ingest.stats.invocations;
       }
       rows = ingest.all.hours().filter((h) => inRange(h, since, until));
+      if (store && rows.length) history = await usageBefore(store, rows);
     }
   } finally {
     await store?.close();
   }
 
   const report = buildUsageReport(rows, { from: since?.toISOString(), to: until?.toISOString() });
+  report.anomalies = detectAnomalies(history, rows).map((f) => ({
+    severity: f.severity,
+    title: f.title,
+    subject: f.subject.label ? `${f.subject.id} (${f.subject.label})` : f.subject.id,
+    firstSeen: f.firstSeen,
+    description: f.description,
+  }));
   const generatedAt = (io.now?.() ?? new Date()).toISOString();
   let text: string;
   if (opts.format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;

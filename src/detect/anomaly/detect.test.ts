@@ -259,17 +259,23 @@ describe('off-hours bursts', () => {
     ).toEqual([]);
   });
 
-  it('judges an identity with a day of its own history by the working hours, a brand-new one not at all', () => {
+  it('does not judge an identity with too little history of its own, unless told to use working hours', () => {
     const newcomer = `arn:aws:iam::${ACCOUNT}:user/newcomer`;
     const night = row({ at: SAT_03, identity: newcomer, accessKeyId: 'AKIANEWCOMER', invocations: 80 });
-    // First seen this very hour: there is no rhythm to break yet (novelty rules speak for new identities).
-    expect(only(detectAnomalies(history, [night]), 'off-hours-burst')).toEqual([]);
-    // Seen two days earlier: too little for a profile of its own, enough to be judged by office hours.
     const before = row({ at: SAT_03 - 2 * DAY, identity: newcomer, accessKeyId: 'AKIANEWCOMER', invocations: 1 });
-    const [f] = only(detectAnomalies([...history, before], [night]), 'off-hours-burst');
+    // By default: no rhythm of its own yet, so no verdict (nightly jobs would all be flagged otherwise).
+    expect(only(detectAnomalies([...history, before], [night]), 'off-hours-burst')).toEqual([]);
+    const defaults = loadAnomalyThresholds();
+    const officeHours = { ...defaults, offHours: { ...defaults.offHours, fallbackToWorkingHours: true } };
+    // With the fallback on: first seen this very hour is still too new to judge…
+    expect(only(detectAnomalies(history, [night], { thresholds: officeHours }), 'off-hours-burst')).toEqual([]);
+    // …but two days of history are enough to be judged by office hours.
+    const [f] = only(detectAnomalies([...history, before], [night], { thresholds: officeHours }), 'off-hours-burst');
     expect(f?.description).toContain('outside working hours');
     const fridayMorning = { ...night, hour: new Date(SAT_03 - 17 * HOUR).toISOString() };
-    expect(only(detectAnomalies([...history, before], [fridayMorning]), 'off-hours-burst')).toEqual([]);
+    expect(
+      only(detectAnomalies([...history, before], [fridayMorning], { thresholds: officeHours }), 'off-hours-burst'),
+    ).toEqual([]);
   });
 });
 

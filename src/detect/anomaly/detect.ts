@@ -475,7 +475,7 @@ function offHoursHits(
     for (let day = slot.at - DAY; day >= from && !usual; day -= DAY)
       for (let d = -n; d <= n && !usual; d++) usual = series.value(day + d * HOUR, 'invocations') > 0;
     basis = `no invocation at this hour of the day (±${n}h) in the previous ${Math.floor(span / DAY)} day(s)`;
-  } else if (span >= oh.fallbackMinHistoryHours * HOUR) {
+  } else if (oh.fallbackToWorkingHours && span >= oh.fallbackMinHistoryHours * HOUR) {
     // Too little history of its own: the organisation's working hours.
     profile = 0;
     const date = new Date(slot.at);
@@ -485,8 +485,9 @@ function offHoursHits(
     usual = wh.days.includes(weekday) && hour >= wh.startHour && hour < wh.endHour;
     basis = `outside working hours (days ${wh.days.join(',')}, ${wh.startHour}:00–${wh.endHour}:00 UTC; the identity has too little history of its own)`;
   } else {
-    // An identity first seen within the last hours has no rhythm to break yet; workloads run round
-    // the clock, so judging them by office hours would flag every new service. Novelty rules cover it.
+    // Too little history of its own to know its rhythm. Office hours are no substitute by default:
+    // workloads (nightly ETL, CI, apps) run round the clock and would all be flagged in their first
+    // week. Novelty rules speak for new identities instead.
     return [];
   }
   if (usual) return [];

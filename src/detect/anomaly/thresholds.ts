@@ -75,6 +75,7 @@ export const AnomalyThresholds = z
         minInvocations: z.number().int().min(1),
         minUsd: nonNegative,
         learnedMinDays: z.number().int().min(7),
+        fallbackToWorkingHours: z.boolean(),
         fallbackMinHistoryHours: z.number().int().min(0),
         severity: Severity,
         workingHours: z
