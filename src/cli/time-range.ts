@@ -22,3 +22,16 @@ export function parseTimeArg(flag: string, value: string, now = Date.now()): Dat
   }
   return new Date(ms);
 }
+
+/** A duration flag (`90s`, `5m`, `2h`, `1d`) in milliseconds. */
+export function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)$/i.exec(value.trim());
+  if (!m) {
+    throw new JackstopError(
+      'JACKSTOP_USAGE',
+      `${flag} ${JSON.stringify(value)} is not a duration: use e.g. 90s, 5m, 2h or 1d`,
+    );
+  }
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2]!.toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}

@@ -24,7 +24,7 @@ import { DEFAULT_DB_PATH, openStore } from '../../store/index.js';
 import { UsageIngest } from '../../usage/index.js';
 import { ingestPass, usageBefore } from '../ingest.js';
 import { renderFindingsTable } from '../output/table.js';
-import { parseTimeArg } from '../time-range.js';
+import { parseDuration, parseTimeArg } from '../time-range.js';
 import { TOOL } from '../tool.js';
 
 export const OUTPUT_FORMATS = ['table', ...EXPORT_FORMATS] as const;
@@ -51,6 +51,8 @@ export interface DetectOptions {
   output?: string;
   /** Values for Sigma `|expand` placeholders, e.g. `Legitimate_Countries=DE,FR`. */
   placeholders?: Record<string, string[]>;
+  /** How late (event time) a record may arrive and still count in correlation windows, e.g. `5m`. */
+  lateTolerance?: string;
   quiet: boolean;
   /** Progress bar: default when stderr is a TTY. */
   progress?: boolean;
@@ -117,7 +119,14 @@ export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<Dete
   if (opts.rules.length) addLoaded(await loadRules(opts.rules, { placeholders: opts.placeholders }));
   const detector = new Detector(
     dedupeRules(rules, (error) => report({ error }, 'rule')),
-    { since, until, fieldMaps: SIGMA_FIELD_MAPS },
+    {
+      since,
+      until,
+      fieldMaps: SIGMA_FIELD_MAPS,
+      correlation: opts.lateTolerance
+        ? { outOfOrderToleranceMs: parseDuration('--late-tolerance', opts.lateTolerance) }
+        : undefined,
+    },
   );
   for (const error of detector.compileErrors) {
     ruleErrors++;
@@ -325,6 +334,10 @@ export function detectCommand(program: Command): void {
     .option('--quarantine <file>', 'where to keep bad input (NDJSON)')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--placeholder <name=values>', 'values for Sigma %placeholders% (repeatable)', collect, [] as string[])
+    .option(
+      '--late-tolerance <duration>',
+      'how far behind the newest event a record may arrive and still count in correlation windows (default 5m)',
+    )
     .option('-q, --quiet', 'no summary or warnings on stderr', false)
     .option('--no-progress', 'no progress bar')
     .action(async (inputs, o) => {
@@ -342,6 +355,7 @@ export function detectCommand(program: Command): void {
           quarantine: o.quarantine,
           output: o.output,
           placeholders: parsePlaceholders(o.placeholder),
+          lateTolerance: o.lateTolerance,
           quiet: o.quiet,
           progress: o.progress === false ? false : undefined,
         },
