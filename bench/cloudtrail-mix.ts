@@ -21,7 +21,8 @@ export const ACCOUNT = '111122223333';
 
 type Rec = Record<string, unknown>;
 
-interface Actor {
+/** Who makes a call, as CloudTrail records it. */
+export interface Actor {
   userIdentity: Rec;
   sourceIPAddress: string;
   userAgent: string;
@@ -94,7 +95,8 @@ const ATTACKER_IPS = ['194.48.248.108', '83.7.139.184', '185.220.101.34'];
 const PROXY_UA = 'axios/1.7.4';
 const CHECKER_UA = 'Python/3.11 aiohttp/3.9.5';
 
-function uuid(r: () => number): string {
+/** A random-looking, seeded UUID v4 (CloudTrail request and event ids). */
+export function uuid(r: () => number): string {
   const h = (n: number) =>
     Math.floor(r() * 16 ** n)
       .toString(16)
@@ -102,7 +104,8 @@ function uuid(r: () => number): string {
   return `${h(8)}-${h(4)}-4${h(3)}-a${h(3)}-${h(12)}`;
 }
 
-function event(
+/** One CloudTrail management event, shaped like the real ones (Stratus captures, research examples). */
+export function cloudTrailRecord(
   r: () => number,
   actor: Actor,
   time: Date,
@@ -159,14 +162,22 @@ const BUCKETS = ['genai-app-prompts', 'rag-corpus-prod', 'etl-landing'];
 export function benignRecord(r: () => number, time: Date): Rec {
   const x = r();
   if (x < 0.3) {
-    return event(r, APP, time, 'bedrock.amazonaws.com', r() < 0.7 ? 'Converse' : 'InvokeModel', 'us-east-1', {
-      req: { modelId: CLAUDE },
-      host: 'bedrock-runtime.us-east-1.amazonaws.com',
-    });
+    return cloudTrailRecord(
+      r,
+      APP,
+      time,
+      'bedrock.amazonaws.com',
+      r() < 0.7 ? 'Converse' : 'InvokeModel',
+      'us-east-1',
+      {
+        req: { modelId: CLAUDE },
+        host: 'bedrock-runtime.us-east-1.amazonaws.com',
+      },
+    );
   }
   if (x < 0.6) {
     const bucket = BUCKETS[Math.floor(r() * BUCKETS.length)]!;
-    return event(r, DATA, time, 's3.amazonaws.com', r() < 0.8 ? 'GetObject' : 'ListObjects', 'us-east-1', {
+    return cloudTrailRecord(r, DATA, time, 's3.amazonaws.com', r() < 0.8 ? 'GetObject' : 'ListObjects', 'us-east-1', {
       req: { bucketName: bucket, key: `batch/${Math.floor(r() * 1e6)}.json`, Host: `${bucket}.s3.amazonaws.com` },
       extra: {
         eventCategory: 'Data',
@@ -176,16 +187,18 @@ export function benignRecord(r: () => number, time: Date): Rec {
     });
   }
   if (x < 0.75)
-    return event(r, APP, time, 'kms.amazonaws.com', 'Decrypt', 'us-east-1', {
+    return cloudTrailRecord(r, APP, time, 'kms.amazonaws.com', 'Decrypt', 'us-east-1', {
       req: { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
     });
   if (x < 0.85)
-    return event(r, APP, time, 'sts.amazonaws.com', 'AssumeRole', 'us-east-1', {
+    return cloudTrailRecord(r, APP, time, 'sts.amazonaws.com', 'AssumeRole', 'us-east-1', {
       req: { roleArn: `arn:aws:iam::${ACCOUNT}:role/genai-app-role`, roleSessionName: 'app' },
     });
   if (x < 0.95)
-    return event(r, ADMIN, time, 'ec2.amazonaws.com', 'DescribeInstances', 'us-east-1', { req: { maxResults: 50 } });
-  return event(r, ADMIN, time, 'bedrock.amazonaws.com', 'ListFoundationModels', 'us-east-1', {
+    return cloudTrailRecord(r, ADMIN, time, 'ec2.amazonaws.com', 'DescribeInstances', 'us-east-1', {
+      req: { maxResults: 50 },
+    });
+  return cloudTrailRecord(r, ADMIN, time, 'bedrock.amazonaws.com', 'ListFoundationModels', 'us-east-1', {
     req: { byOutputModality: 'TEXT' },
   });
 }
@@ -204,52 +217,63 @@ export function attackRecords(r: () => number, start: Date, invocations: number)
     return new Date(t);
   };
   const checker = attacker(ATTACKER_IPS[0]!, CHECKER_UA);
-  out.push(event(r, checker, at(0), 'sts.amazonaws.com', 'GetCallerIdentity', 'us-east-1'));
+  out.push(cloudTrailRecord(r, checker, at(0), 'sts.amazonaws.com', 'GetCallerIdentity', 'us-east-1'));
   out.push(
-    event(r, checker, at(900), 'iam.amazonaws.com', 'ListAttachedUserPolicies', 'us-east-1', {
+    cloudTrailRecord(r, checker, at(900), 'iam.amazonaws.com', 'ListAttachedUserPolicies', 'us-east-1', {
       req: { userName: 'ci-deploy' },
     }),
   );
   for (const region of ['us-east-1', 'us-west-2', 'eu-west-3', 'ap-northeast-1']) {
-    out.push(event(r, checker, at(700), 'bedrock.amazonaws.com', 'ListFoundationModels', region));
+    out.push(cloudTrailRecord(r, checker, at(700), 'bedrock.amazonaws.com', 'ListFoundationModels', region));
   }
   out.push(
-    event(r, checker, at(1200), 'bedrock.amazonaws.com', 'InvokeModel', 'us-east-1', {
+    cloudTrailRecord(r, checker, at(1200), 'bedrock.amazonaws.com', 'InvokeModel', 'us-east-1', {
       req: { modelId: 'anthropic.claude-v2' },
       error: ['ValidationException', 'max_tokens_to_sample: range: 1..1,000,000'],
       host: 'bedrock-runtime.us-east-1.amazonaws.com',
     }),
   );
   out.push(
-    event(r, checker, at(800), 'bedrock.amazonaws.com', 'InvokeModel', 'us-west-2', {
+    cloudTrailRecord(r, checker, at(800), 'bedrock.amazonaws.com', 'InvokeModel', 'us-west-2', {
       req: { modelId: OPUS },
       error: ['AccessDenied', "You don't have access to the model with the specified model ID."],
       host: 'bedrock-runtime.us-west-2.amazonaws.com',
     }),
   );
-  out.push(event(r, checker, at(600), 'bedrock.amazonaws.com', 'GetModelInvocationLoggingConfiguration', 'us-east-1'));
   out.push(
-    event(r, checker, at(1500), 'bedrock.amazonaws.com', 'GetFoundationModelAvailability', 'us-west-2', {
+    cloudTrailRecord(
+      r,
+      checker,
+      at(600),
+      'bedrock.amazonaws.com',
+      'GetModelInvocationLoggingConfiguration',
+      'us-east-1',
+    ),
+  );
+  out.push(
+    cloudTrailRecord(r, checker, at(1500), 'bedrock.amazonaws.com', 'GetFoundationModelAvailability', 'us-west-2', {
       req: { modelId: OPUS },
     }),
   );
   out.push(
-    event(r, checker, at(400), 'bedrock.amazonaws.com', 'ListFoundationModelAgreementOffers', 'us-west-2', {
+    cloudTrailRecord(r, checker, at(400), 'bedrock.amazonaws.com', 'ListFoundationModelAgreementOffers', 'us-west-2', {
       req: { modelId: OPUS },
     }),
   );
   out.push(
-    event(r, checker, at(400), 'bedrock.amazonaws.com', 'PutUseCaseForModelAccess', 'us-west-2', { readOnly: false }),
+    cloudTrailRecord(r, checker, at(400), 'bedrock.amazonaws.com', 'PutUseCaseForModelAccess', 'us-west-2', {
+      readOnly: false,
+    }),
   );
   out.push(
-    event(r, checker, at(900), 'bedrock.amazonaws.com', 'CreateFoundationModelAgreement', 'us-west-2', {
+    cloudTrailRecord(r, checker, at(900), 'bedrock.amazonaws.com', 'CreateFoundationModelAgreement', 'us-west-2', {
       req: { offerToken: 'HIDDEN_DUE_TO_SECURITY_REASONS', modelId: OPUS },
       resp: { modelId: OPUS.replace(/:0$/, '') },
       readOnly: false,
     }),
   );
   out.push(
-    event(r, checker, at(800), 'bedrock.amazonaws.com', 'PutFoundationModelEntitlement', 'us-west-2', {
+    cloudTrailRecord(r, checker, at(800), 'bedrock.amazonaws.com', 'PutFoundationModelEntitlement', 'us-west-2', {
       req: { modelId: OPUS },
       resp: { status: 'SUCCESS' },
       readOnly: false,
@@ -259,7 +283,7 @@ export function attackRecords(r: () => number, start: Date, invocations: number)
     const ip = ATTACKER_IPS[1 + (i % 2)]!;
     const region = i % 3 === 0 ? 'us-east-1' : 'us-west-2';
     out.push(
-      event(
+      cloudTrailRecord(
         r,
         attacker(ip, PROXY_UA),
         at(2000 + Math.floor(r() * 4000)),
@@ -274,7 +298,7 @@ export function attackRecords(r: () => number, start: Date, invocations: number)
     );
   }
   out.push(
-    event(
+    cloudTrailRecord(
       r,
       attacker(ATTACKER_IPS[2]!, PROXY_UA),
       at(5000),

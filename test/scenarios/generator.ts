@@ -3,7 +3,7 @@
  * records and Bedrock model-invocation log records, with an optional LLMjacking episode. See
  * README.md beside this file for the personas, the seasonality and noise, and the episodes.
  */
-import { ACCOUNT, attackRecords, rng } from '../../bench/cloudtrail-mix.js';
+import { ACCOUNT, attackRecords, cloudTrailRecord, rng, uuid } from '../../bench/cloudtrail-mix.js';
 
 export { ACCOUNT };
 
@@ -225,16 +225,6 @@ function lognormal(r: () => number, sigma: number): number {
   return Math.exp(sigma * z);
 }
 
-function uuid(r: () => number): string {
-  const h = (n: number) =>
-    Math.floor(r() * 16 ** n)
-      .toString(16)
-      .padStart(n, '0');
-  return `${h(8)}-${h(4)}-4${h(3)}-a${h(3)}-${h(12)}`;
-}
-
-const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 function cloudTrailInvoke(
   r: () => number,
   p: { userIdentity: Rec; ip: string; ua: string },
@@ -244,32 +234,15 @@ function cloudTrailInvoke(
   region: string,
   error?: [string, string],
 ): Rec {
-  const rec: Rec = {
-    eventVersion: '1.09',
-    userIdentity: p.userIdentity,
-    eventTime: isoSeconds(time),
-    eventSource: 'bedrock.amazonaws.com',
-    eventName: operation,
-    awsRegion: region,
-    sourceIPAddress: p.ip,
-    userAgent: p.ua,
-    requestParameters: { modelId: model },
-    responseElements: null,
-    requestID: uuid(r),
-    eventID: uuid(r),
-    readOnly: true,
-    eventType: 'AwsApiCall',
-    managementEvent: true,
-    recipientAccountId: ACCOUNT,
-    eventCategory: 'Management',
-    tlsDetails: {
-      tlsVersion: 'TLSv1.3',
-      cipherSuite: 'TLS_AES_128_GCM_SHA256',
-      clientProvidedHostHeader: `bedrock-runtime.${region}.amazonaws.com`,
-    },
-  };
-  if (error) [rec.errorCode, rec.errorMessage] = error;
-  return rec;
+  return cloudTrailRecord(
+    r,
+    { userIdentity: p.userIdentity, sourceIPAddress: p.ip, userAgent: p.ua },
+    new Date(time),
+    'bedrock.amazonaws.com',
+    operation,
+    region,
+    { req: { modelId: model }, host: `bedrock-runtime.${region}.amazonaws.com`, error, readOnly: true },
+  );
 }
 
 /** The invocation-log record of the same request (same requestId as CloudTrail's requestID). */
@@ -295,25 +268,13 @@ function invocationLog(ct: Rec, inputTokens: number, outputTokens: number): Rec 
 /** A few non-Bedrock calls by the deploy user (it exists and is active, but never invokes models). */
 function deployNoise(r: () => number, time: number): Rec {
   const name = r() < 0.5 ? 'GetCallerIdentity' : 'DescribeStacks';
-  return {
-    eventVersion: '1.09',
+  const actor = {
     userIdentity: iamUser('ci-deploy', 'AKIAEXAMPLELEAKED004'),
-    eventTime: isoSeconds(time),
-    eventSource: name === 'GetCallerIdentity' ? 'sts.amazonaws.com' : 'cloudformation.amazonaws.com',
-    eventName: name,
-    awsRegion: 'us-east-1',
     sourceIPAddress: `140.82.113.${1 + Math.floor(r() * 250)}`,
     userAgent: UA.js,
-    requestParameters: null,
-    responseElements: null,
-    requestID: uuid(r),
-    eventID: uuid(r),
-    readOnly: true,
-    eventType: 'AwsApiCall',
-    managementEvent: true,
-    recipientAccountId: ACCOUNT,
-    eventCategory: 'Management',
   };
+  const source = name === 'GetCallerIdentity' ? 'sts.amazonaws.com' : 'cloudformation.amazonaws.com';
+  return cloudTrailRecord(r, actor, new Date(time), source, name, 'us-east-1', { readOnly: true });
 }
 
 const INVOKE = /^(InvokeModel|InvokeModelWithResponseStream|Converse|ConverseStream)$/;
