@@ -22,6 +22,11 @@ export interface IngestPassOptions {
   progress?: boolean;
 }
 
+/** At most this many bad-input lines on stderr; the rest are only counted (and quarantined by detect). */
+export const MAX_PRINTED_ERRORS = 20;
+/** Bad inputs that mean "the user's input is wrong", not "a record is bad": exit 2. */
+export const FATAL_INPUT_CODES: ReadonlySet<string> = new Set(['JACKSTOP_INPUT_NOT_FOUND', 'JACKSTOP_S3_ERROR']);
+
 const RUNTIME_CALL = /^(Invoke|Converse)/;
 
 /**

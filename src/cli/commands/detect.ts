@@ -22,7 +22,7 @@ import { EXPORT_FORMATS, EXPORTERS, type ExportFormat } from '../../export/index
 import { type BadInput, Quarantine } from '../../sources/index.js';
 import { DEFAULT_DB_PATH, openStore } from '../../store/index.js';
 import { UsageIngest } from '../../usage/index.js';
-import { ingestPass, usageBefore } from '../ingest.js';
+import { FATAL_INPUT_CODES, ingestPass, MAX_PRINTED_ERRORS, usageBefore } from '../ingest.js';
 import { renderFindingsTable } from '../output/table.js';
 import { parseDuration, parseTimeArg } from '../time-range.js';
 import { TOOL } from '../tool.js';
@@ -78,11 +78,6 @@ export interface DetectOutcome {
   newFindings: number;
   quarantinePath?: string;
 }
-
-/** At most this many bad-input lines on stderr; the rest are only counted (all go to quarantine). */
-const MAX_PRINTED_ERRORS = 20;
-/** Bad inputs that mean "the user's input is wrong", not "a record is bad": exit 2. */
-const FATAL_INPUT_CODES = new Set(['JACKSTOP_INPUT_NOT_FOUND', 'JACKSTOP_S3_ERROR']);
 
 /** `jackstop detect`, callable in-process (tests, `demo`) with injected streams. */
 export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<DetectOutcome> {

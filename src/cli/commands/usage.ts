@@ -16,7 +16,7 @@ import {
   UsageIngest,
   type UsageReport,
 } from '../../usage/index.js';
-import { ingestPass, usageBefore } from '../ingest.js';
+import { FATAL_INPUT_CODES, ingestPass, MAX_PRINTED_ERRORS, usageBefore } from '../ingest.js';
 import { parseTimeArg } from '../time-range.js';
 import { redactUrl } from './detect.js';
 
@@ -62,9 +62,6 @@ export interface UsageOutcome {
   stored: number;
   alreadyCounted: number;
 }
-
-const FATAL_INPUT_CODES = new Set(['JACKSTOP_INPUT_NOT_FOUND', 'JACKSTOP_S3_ERROR']);
-const MAX_PRINTED_ERRORS = 20;
 
 function inRange(h: UsageHour, since?: Date, until?: Date): boolean {
   const ms = Date.parse(h.hour);
