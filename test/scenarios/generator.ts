@@ -3,7 +3,7 @@
  * records and Bedrock model-invocation log records, with an optional LLMjacking episode. See
  * README.md beside this file for the personas, the seasonality and noise, and the episodes.
  */
-import { ACCOUNT, attackRecords, cloudTrailRecord, rng, uuid } from '../../bench/cloudtrail-mix.js';
+import { ACCOUNT, attackRecords, cloudTrailRecord, rng } from '../../bench/cloudtrail-mix.js';
 
 export { ACCOUNT };
 
