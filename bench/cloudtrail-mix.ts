@@ -60,19 +60,20 @@ function role(name: string, session: string, keyId: string, ip: string, ua: stri
   };
 }
 
-function iamUser(name: string, keyId: string, ip: string, ua: string): Actor {
+/** The `userIdentity` block of an IAM user calling with a long-term key. */
+export function iamUserIdentity(name: string, keyId: string): Rec {
   return {
-    userIdentity: {
-      type: 'IAMUser',
-      principalId: `AIDAEXAMPLE${name.toUpperCase().replace(/[^A-Z]/g, '')}`,
-      arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
-      accountId: ACCOUNT,
-      accessKeyId: keyId,
-      userName: name,
-    },
-    sourceIPAddress: ip,
-    userAgent: ua,
+    type: 'IAMUser',
+    principalId: `AIDAEXAMPLE${name.toUpperCase().replace(/[^A-Z]/g, '')}`,
+    arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
+    accountId: ACCOUNT,
+    accessKeyId: keyId,
+    userName: name,
   };
+}
+
+function iamUser(name: string, keyId: string, ip: string, ua: string): Actor {
+  return { userIdentity: iamUserIdentity(name, keyId), sourceIPAddress: ip, userAgent: ua };
 }
 
 /** The legitimate application: an EC2 role calling Converse with boto3. */

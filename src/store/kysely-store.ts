@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import {
   Finding,
@@ -12,7 +12,7 @@ import { JackstopError } from '../errors.js';
 import { addDistinct, mergeUsageHour, type UsageHour, type UsageSourceMark, usageKey } from '../usage/index.js';
 import type { Backend } from './backend.js';
 import { mergeFinding, normalizeNew, timeMs } from './merge.js';
-import type { StoreDatabase } from './schema.js';
+import type { StoreDatabase, UsageHoursTable } from './schema.js';
 import type { FindingFilter, FindingUpsert, RunRecord, Store, UsageFilter } from './types.js';
 
 /**
@@ -529,23 +529,7 @@ export class KyselyStore implements Store {
     );
   }
 
-  #usageRow(r: {
-    hour: string;
-    provider: string;
-    account: string;
-    identity: string;
-    access_key_id: string;
-    model: string;
-    region: string;
-    invocations: number | string | bigint;
-    errors: number | string | bigint;
-    input_tokens: number | string | bigint;
-    output_tokens: number | string | bigint;
-    cost_usd: number | string;
-    estimated: number;
-    source_ips: string;
-    user_agents: string;
-  }): UsageHour {
+  #usageRow(r: Omit<Selectable<UsageHoursTable>, 'updated_at'>): UsageHour {
     const list = (text: string, what: string): string[] => {
       const parsed = z.array(z.string()).safeParse(
         (() => {

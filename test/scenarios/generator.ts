@@ -3,7 +3,7 @@
  * records and Bedrock model-invocation log records, with an optional LLMjacking episode. See
  * README.md beside this file for the personas, the seasonality and noise, and the episodes.
  */
-import { ACCOUNT, attackRecords, cloudTrailRecord, rng } from '../../bench/cloudtrail-mix.js';
+import { ACCOUNT, attackRecords, cloudTrailRecord, iamUserIdentity, rng } from '../../bench/cloudtrail-mix.js';
 
 export { ACCOUNT };
 
@@ -109,17 +109,6 @@ function assumedRole(role: string, session: string, keyId: string): Rec {
   };
 }
 
-function iamUser(name: string, keyId: string): Rec {
-  return {
-    type: 'IAMUser',
-    principalId: `AIDAEXAMPLE${name.toUpperCase().replace(/[^A-Z]/g, '')}`,
-    arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
-    accountId: ACCOUNT,
-    accessKeyId: keyId,
-    userName: name,
-  };
-}
-
 const weekday = (dow: number) => dow >= 1 && dow <= 5;
 /** Session keys rotate every 6 hours, as instance-profile credentials do. */
 const sessionKey = (tag: string, day: number, hour: number) =>
@@ -156,7 +145,7 @@ function personas(): Persona[] {
     },
     {
       name: 'alice',
-      userIdentity: () => iamUser('alice', 'AKIAEXAMPLEALICE0001'),
+      userIdentity: () => iamUserIdentity('alice', 'AKIAEXAMPLEALICE0001'),
       arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
       rate: (_d, dow, h) => (weekday(dow) && h >= 8 && h < 17 ? (h === 12 ? 3 : 9) : 0),
       // Mostly Sonnet, some Opus; from day 17 she tries Claude 3.5 Haiku, a few calls at first.
@@ -175,7 +164,7 @@ function personas(): Persona[] {
     },
     {
       name: 'bob',
-      userIdentity: () => iamUser('bob', 'AKIAEXAMPLEBOB000002'),
+      userIdentity: () => iamUserIdentity('bob', 'AKIAEXAMPLEBOB000002'),
       arn: `arn:aws:iam::${ACCOUNT}:user/bob`,
       // Office hours plus, some evenings, a short late session (decided per day from the seed).
       rate: (d, dow, h) => {
@@ -269,7 +258,7 @@ function invocationLog(ct: Rec, inputTokens: number, outputTokens: number): Rec 
 function deployNoise(r: () => number, time: number): Rec {
   const name = r() < 0.5 ? 'GetCallerIdentity' : 'DescribeStacks';
   const actor = {
-    userIdentity: iamUser('ci-deploy', 'AKIAEXAMPLELEAKED004'),
+    userIdentity: iamUserIdentity('ci-deploy', 'AKIAEXAMPLELEAKED004'),
     sourceIPAddress: `140.82.113.${1 + Math.floor(r() * 250)}`,
     userAgent: UA.js,
   };
@@ -360,7 +349,7 @@ export function generateScenario(opts: ScenarioOptions = {}): Scenario {
  */
 function stolenKeyRecords(r: () => number, start: number, invocations: number): Rec[] {
   const key = 'AKIAEXAMPLEALICE0001';
-  const checker = { userIdentity: iamUser('alice', key), ip: '185.220.101.34', ua: UA.attackerChecker };
+  const checker = { userIdentity: iamUserIdentity('alice', key), ip: '185.220.101.34', ua: UA.attackerChecker };
   let t = start;
   const step = (ms: number) => (t += ms);
   const out: Rec[] = [];
@@ -383,7 +372,7 @@ function stolenKeyRecords(r: () => number, start: number, invocations: number): 
   const proxyIps = ['83.7.139.184', '194.48.248.108'];
   for (let i = 0; i < invocations; i++) {
     const region = i % 3 === 0 ? 'us-east-1' : 'us-west-2';
-    const who = { userIdentity: iamUser('alice', key), ip: proxyIps[i % 2]!, ua: UA.attackerProxy };
+    const who = { userIdentity: iamUserIdentity('alice', key), ip: proxyIps[i % 2]!, ua: UA.attackerProxy };
     out.push(
       cloudTrailInvoke(
         r,
