@@ -41,7 +41,8 @@ const ALLOWED: Record<string, string[]> = {
   usage: ['domain', 'events'],
   store: ['domain', 'usage'],
   export: ['domain'],
-  cli: ['domain', 'events', 'sources', 'detect', 'store', 'export', 'usage'],
+  scan: ['domain', 'events', 'sources', 'detect', 'usage'],
+  cli: ['domain', 'events', 'sources', 'detect', 'scan', 'store', 'export', 'usage'],
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g;

@@ -16,6 +16,7 @@ import {
   type CorrelationOptions,
   type CorrelationStats,
 } from './correlate/index.js';
+import { IdSet } from './id-set.js';
 import { fillRemediation } from './remediation.js';
 import { type RuleMeta, ruleMetaOf } from './rules/index.js';
 import {
@@ -25,16 +26,68 @@ import {
   compileRule,
   type DetectionRule,
   type FieldMap,
+  type RecordPrefilter,
   RuleSet,
+  recordPrefilter,
   resolveCorrelations,
   type SigmaLogsource,
   type SigmaRule,
 } from './sigma/index.js';
 
-/** A finding plus every event id behind it, as the store wants it. */
+/**
+ * A finding plus the ids of the events behind it, as the store wants them: all of them up to
+ * `LINKED_EVENT_CAP`, the first ones beyond (`finding.count` is the exact distinct count).
+ */
 export interface DetectedFinding {
   finding: Finding;
   eventIds: string[];
+}
+
+/** Event ids handed to the store per finding: enough to re-count re-reads exactly for all but the noisiest rules. */
+export const LINKED_EVENT_CAP = 10_000;
+
+/** One (rule, subject) aggregate of a worker's share of the input. */
+export interface AggregateState {
+  /** Index of the detection rule among the detector's compiled rules. */
+  rule: number;
+  subjectId: string;
+  first: string;
+  last: string;
+  /** Every distinct event id, in input order. */
+  ids: string[];
+  eventNames: string[];
+  models: string[];
+  regions: string[];
+  ips: string[];
+  agents: string[];
+  keys: string[];
+  errors: string[];
+  locations: string[];
+  account: string | undefined;
+  label: string | undefined;
+}
+
+/** An event a correlation must see, as a worker hands it over: the main thread runs the correlations. */
+export interface CorrelationInput {
+  /** Indexes of the matched detection rules among the compiled rules. */
+  rules: number[];
+  record: Record<string, unknown>;
+  time: string;
+  id: string;
+  evidence: Omit<Event, 'raw'>;
+  location: Location | undefined;
+}
+
+/**
+ * What a worker's detector found in its share of the input, merged into the main detector with
+ * `absorb` in input order. Same rules and options on both sides.
+ */
+export interface DetectorShard {
+  aggregates: AggregateState[];
+  correlation: CorrelationInput[];
+  events: number;
+  outOfRange: number;
+  matchedEvents: number;
 }
 
 export interface DetectorOptions {
@@ -49,6 +102,11 @@ export interface DetectorOptions {
   fieldMaps?: Partial<Record<EventSource, FieldMap>>;
   /** Correlation engine limits (out-of-order tolerance, group caps). */
   correlation?: CorrelationOptions;
+  /**
+   * A worker's detector: matches and aggregates its share, and hands events for correlations over
+   * (`takeShard`) instead of running them; the main thread's detector `absorb`s the shards in order.
+   */
+  shard?: boolean;
 }
 
 export interface DetectorStats {
@@ -83,7 +141,11 @@ class CappedSet {
 class Aggregate {
   first = '';
   last = '';
-  readonly eventIds = new Set<string>();
+  /** Every distinct event id (hashed: a noisy rule may match millions). */
+  readonly eventIds = new IdSet();
+  readonly linkedIds: string[] = [];
+  /** In a worker: every id, in order, for the main thread to deduplicate across workers. */
+  readonly allIds: string[] = [];
   readonly sampleIds = new CappedSet(EVIDENCE_EVENT_CAP);
   readonly eventNames = new CappedSet(EVIDENCE_VALUE_CAP);
   readonly models = new CappedSet(EVIDENCE_VALUE_CAP);
@@ -99,11 +161,13 @@ class Aggregate {
   constructor(
     readonly meta: RuleMeta,
     readonly subjectId: string,
+    readonly keepAll = false,
   ) {}
 
   add(ev: EvidenceEvent, location: Location | undefined): void {
-    if (this.eventIds.has(ev.id)) return; // the same event delivered twice (overlapping exports)
-    this.eventIds.add(ev.id);
+    if (!this.eventIds.add(ev.id)) return; // the same event delivered twice (overlapping exports)
+    if (this.linkedIds.length < LINKED_EVENT_CAP) this.linkedIds.push(ev.id);
+    if (this.keepAll) this.allIds.push(ev.id);
     if (this.first === '' || ev.time < this.first) this.first = ev.time;
     if (ev.time > this.last) this.last = ev.time;
     this.sampleIds.add(ev.id);
@@ -119,12 +183,58 @@ class Aggregate {
     this.label ??= ev.actor.name;
   }
 
+  /** What a worker's aggregate hands to the main thread (plain data, structured-clone safe). */
+  state(rule: number): AggregateState {
+    return {
+      rule,
+      subjectId: this.subjectId,
+      first: this.first,
+      last: this.last,
+      ids: this.allIds,
+      eventNames: this.eventNames.values,
+      models: this.models.values,
+      regions: this.regions.values,
+      ips: this.ips.values,
+      agents: this.agents.values,
+      keys: this.keys.values,
+      errors: this.errors.values,
+      locations: this.locations.values,
+      account: this.account,
+      label: this.label,
+    };
+  }
+
+  /**
+   * Folds in a later part of the same stream (a worker's share, merged in input order): the result
+   * is what reading both parts in one pass gives, since each capped list keeps the first distinct
+   * values in order.
+   */
+  merge(s: AggregateState): void {
+    for (const id of s.ids) {
+      if (!this.eventIds.add(id)) continue;
+      if (this.linkedIds.length < LINKED_EVENT_CAP) this.linkedIds.push(id);
+      this.sampleIds.add(id);
+    }
+    if (s.first !== '' && (this.first === '' || s.first < this.first)) this.first = s.first;
+    if (s.last > this.last) this.last = s.last;
+    for (const v of s.eventNames) this.eventNames.add(v);
+    for (const v of s.models) this.models.add(v);
+    for (const v of s.regions) this.regions.add(v);
+    for (const v of s.ips) this.ips.add(v);
+    for (const v of s.agents) this.agents.add(v);
+    for (const v of s.keys) this.keys.add(v);
+    for (const v of s.errors) this.errors.add(v);
+    for (const v of s.locations) this.locations.add(v);
+    this.account ??= s.account;
+    this.label ??= s.label;
+  }
+
   /** A correlation match: every contributing id counts; the sampled events give the evidence. */
   addMatch(m: CorrelationMatch<Contribution>): void {
     for (const c of m.sample) this.add(c.ev, c.location);
     for (const id of m.eventIds) {
-      if (this.eventIds.has(id)) continue;
-      this.eventIds.add(id);
+      if (!this.eventIds.add(id)) continue;
+      if (this.linkedIds.length < LINKED_EVENT_CAP) this.linkedIds.push(id);
       this.sampleIds.add(id);
     }
     if (this.first === '' || m.first < this.first) this.first = m.first;
@@ -171,7 +281,7 @@ class Aggregate {
       mappings: mappingsFromTags(m.tags),
     };
     if (m.remediation) finding.remediation = fillRemediation(m.remediation, finding);
-    return { finding, eventIds: [...this.eventIds] };
+    return { finding, eventIds: this.linkedIds };
   }
 }
 
@@ -220,6 +330,7 @@ export class Detector {
   /** Rules that failed to compile or whose correlation references do not resolve (the rest still run). */
   readonly compileErrors: JackstopError[] = [];
   readonly #ruleSet: RuleSet;
+  readonly #detectionRules: DetectionRule[];
   readonly #meta = new Map<CompiledRule, RuleMeta>();
   readonly #correlationMeta = new Map<CorrelationRule, RuleMeta>();
   /** Detection rules that only feed correlations (no findings of their own). */
@@ -229,8 +340,18 @@ export class Detector {
   readonly #groupSubjects = new Map<string, string>();
   readonly #since: string | undefined;
   readonly #until: string | undefined;
+  readonly #shard: boolean;
+  #correlationInputs: CorrelationInput[] = [];
+  readonly #compiled: CompiledRule[];
+  readonly #ruleIndex = new Map<DetectionRule, number>();
+  readonly #metaIndex = new Map<RuleMeta, number>();
+
+  /** The rules and options this detector was built from: enough to build the same one in a worker thread. */
+  readonly spec: { rules: readonly SigmaRule[]; options: Omit<DetectorOptions, 'shard'> };
 
   constructor(rules: readonly SigmaRule[], opts: DetectorOptions = {}) {
+    const { shard: _shard, ...options } = opts;
+    this.spec = { rules, options };
     const mapped = rules.map((r) => (r.kind === 'detection' ? this.#mapDetection(r, opts.fieldMaps) : r));
     const { correlations, errors } = resolveCorrelations(mapped);
     this.compileErrors.push(...errors);
@@ -244,7 +365,9 @@ export class Detector {
       try {
         const c = compileRule(rule);
         compiled.push(c);
-        this.#meta.set(c, ruleMetaOf(rule));
+        const meta = ruleMetaOf(rule);
+        this.#meta.set(c, meta);
+        this.#metaIndex.set(meta, compiled.length - 1);
       } catch (e) {
         this.compileErrors.push(e as JackstopError);
       }
@@ -262,6 +385,10 @@ export class Detector {
     this.#engine = new CorrelationEngine<Contribution>(resolved, opts.correlation);
     this.stats = { events: 0, outOfRange: 0, matchedEvents: 0, correlation: this.#engine.stats };
     this.#ruleSet = new RuleSet(compiled);
+    this.#compiled = compiled;
+    this.#detectionRules = compiled.map((c) => c.rule);
+    for (const [i, r] of this.#detectionRules.entries()) this.#ruleIndex.set(r, i);
+    this.#shard = opts.shard ?? false;
     this.#since = opts.since?.toISOString();
     this.#until = opts.until?.toISOString();
   }
@@ -274,6 +401,19 @@ export class Detector {
   /** Correlation groups with open windows: the state that must stay bounded on long replays. */
   get liveCorrelationGroups(): number {
     return this.#engine.liveGroups;
+  }
+
+  /**
+   * A test on a record's raw text that is false only for records no rule here can match, so a
+   * reader need not parse them; `extra` keeps records other consumers want (see `recordPrefilter`).
+   */
+  prefilter(extra: readonly string[] = []): RecordPrefilter {
+    return recordPrefilter(this.#detectionRules, extra);
+  }
+
+  /** Counts records a reader left unparsed because `prefilter` said no rule can match them. */
+  countUnparsed(n: number): void {
+    this.stats.events += n;
   }
 
   get correlationCount(): number {
@@ -313,16 +453,69 @@ export class Detector {
     }
     if (!correlated) return;
     const { raw: _raw, ...evidence } = ev;
-    const matches = this.#engine.observe(
+    if (this.#shard) {
+      this.#correlationInputs.push({
+        rules: hits.map((h) => this.#ruleIndex.get(h.rule)!),
+        record,
+        time: ev.time,
+        id: ev.id,
+        evidence,
+        location,
+      });
+      return;
+    }
+    this.#correlate(
       hits.map((h) => h.rule),
       record,
       ev.time,
       ev.id,
       { ev: evidence, location },
     );
-    for (const m of matches) {
+  }
+
+  #correlate(rules: DetectionRule[], record: Record<string, unknown>, time: string, id: string, c: Contribution) {
+    for (const m of this.#engine.observe(rules, record, time, id, c)) {
       const meta = this.#correlationMeta.get(m.rule)!;
       this.#aggregate(meta, this.#subjectOfMatch(m)).addMatch(m);
+    }
+  }
+
+  /** A worker's findings so far, handed over and forgotten (see `DetectorOptions.shard`). */
+  takeShard(): DetectorShard {
+    const aggregates: AggregateState[] = [];
+    for (const a of this.#aggregates.values()) aggregates.push(a.state(this.#metaIndex.get(a.meta)!));
+    const shard: DetectorShard = {
+      aggregates,
+      correlation: this.#correlationInputs,
+      events: this.stats.events,
+      outOfRange: this.stats.outOfRange,
+      matchedEvents: this.stats.matchedEvents,
+    };
+    this.#aggregates.clear();
+    this.#correlationInputs = [];
+    this.stats.events = 0;
+    this.stats.outOfRange = 0;
+    this.stats.matchedEvents = 0;
+    return shard;
+  }
+
+  /** Merges a worker's shard; shards must come in input order for the result to equal one pass. */
+  absorb(shard: DetectorShard): void {
+    this.stats.events += shard.events;
+    this.stats.outOfRange += shard.outOfRange;
+    this.stats.matchedEvents += shard.matchedEvents;
+    for (const s of shard.aggregates) {
+      const meta = this.#meta.get(this.#compiled[s.rule]!)!;
+      this.#aggregate(meta, s.subjectId).merge(s);
+    }
+    for (const c of shard.correlation) {
+      this.#correlate(
+        c.rules.map((i) => this.#detectionRules[i]!),
+        c.record,
+        c.time,
+        c.id,
+        { ev: c.evidence, location: c.location },
+      );
     }
   }
 
@@ -347,7 +540,7 @@ export class Detector {
     const key = `${meta.id}\0${subject}`;
     let agg = this.#aggregates.get(key);
     if (!agg) {
-      agg = new Aggregate(meta, subject);
+      agg = new Aggregate(meta, subject, this.#shard);
       this.#aggregates.set(key, agg);
     }
     return agg;

@@ -14,11 +14,15 @@ export {
   type CorrelationStats,
 } from './correlate/index.js';
 export {
+  type AggregateState,
+  type CorrelationInput,
   compareFindings,
   type DetectedFinding,
   Detector,
   type DetectorOptions,
+  type DetectorShard,
   type DetectorStats,
+  LINKED_EVENT_CAP,
   mappingsFromTags,
   subjectOf,
 } from './detector.js';
@@ -39,7 +43,9 @@ export {
   type FieldMap,
   loadRules,
   parseSigma,
+  type RecordPrefilter,
   RuleSet,
+  recordPrefilter,
   resolveCorrelations,
   type SigmaRule,
 } from './sigma/index.js';

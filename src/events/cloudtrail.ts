@@ -21,11 +21,18 @@ const SPACE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+
 export function normalizeTime(v: unknown): string | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return new Date(v).toISOString();
   if (typeof v !== 'string' || v === '') return undefined;
+  // Logs are in time order and many events share a second: the last answer is usually the next one.
+  if (v === lastTime.in) return lastTime.out;
   const m = SPACE_TIME.exec(v);
   const candidate = m ? `${m[1]}T${m[2]}${m[3] ? `.${m[3].slice(0, 3).padEnd(3, '0')}` : ''}${m[4] ?? 'Z'}` : v;
   const ms = Date.parse(candidate);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  const out = Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  lastTime.in = v;
+  lastTime.out = out;
+  return out;
 }
+
+const lastTime: { in: string | undefined; out: string | undefined } = { in: undefined, out: undefined };
 
 /** Model named by a Bedrock (or SageMaker) call, when the request carries one. */
 function modelOf(req: Obj | undefined, resp: Obj | undefined): string | undefined {

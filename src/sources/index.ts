@@ -21,8 +21,8 @@
  * into CloudTrail's own field names and objects, and Azure records whose `properties` is a
  * JSON-encoded string, which is decoded so rules can address `properties.<field>`.
  */
-export { readCloudTrail, readLogs } from './cloudtrail/read.js';
+export { isPlainNdjson, listLocalLogFiles, readCloudTrail, readLogs, readNdjsonRange } from './cloudtrail/read.js';
 export { MAX_EXCERPT_BYTES } from './excerpt.js';
-export { recordKind } from './kind.js';
+export { NON_CLOUDTRAIL_MARKERS, recordKind } from './kind.js';
 export { Quarantine } from './quarantine.js';
 export type { BadInput, RawRecord, ReadOptions, ReadProgress } from './types.js';

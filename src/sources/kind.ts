@@ -76,6 +76,20 @@ export function isOpenAiAudit(v: Obj): boolean {
   return nonEmpty(v.type) && typeof v.effective_at === 'number' && isObj(v.actor);
 }
 
+/**
+ * Text one of which every record of a kind other than CloudTrail holds (lower-case; keys or values
+ * the tests above require): lets a byte-level prefilter keep all of them for a consumer that reads
+ * every kind (usage counting).
+ */
+export const NON_CLOUDTRAIL_MARKERS: readonly string[] = [
+  'modelinvocationlog', // Bedrock invocation log: schemaType …
+  'modelid', // … or modelId in the older records
+  'protopayload', // GCP audit
+  'organization.audit_log', // OpenAI audit: object …
+  'effective_at', // … or effective_at
+  'operationname', // Azure Monitor
+];
+
 /** The kind of a parsed record, or undefined when it is none Jackstop reads. */
 export function recordKind(v: Obj): EventSource | undefined {
   if (isCloudTrailEvent(v)) return 'aws.cloudtrail';

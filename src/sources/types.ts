@@ -28,6 +28,8 @@ export interface ReadProgress {
   bytesDone: number;
   /** Records yielded so far. */
   records: number;
+  /** Records the prefilter let go unparsed so far (not in `records`). */
+  skipped?: number;
   /** Integrity files skipped because they hold no events: CloudTrail digest files and CloudTrail Lake sign files. */
   digestFiles?: number;
 }
@@ -42,4 +44,13 @@ export interface ReadOptions {
   /** Default `process.stdin`, read for the input `-`. */
   stdin?: NodeJS.ReadableStream;
   signal?: AbortSignal;
+  /**
+   * A test on a record's raw JSON text: false means no consumer wants the record, so it is not
+   * parsed (NDJSON lines and the elements of `{"Records":[…]}` files). Such records are counted
+   * (`ReadProgress.skipped`, `onSkipped`), not yielded; syntax errors inside them go unreported,
+   * but a line or document cut short still is.
+   */
+  prefilter?: (text: string) => boolean;
+  /** Called with the number of records the prefilter let go unparsed, at the end of each file. */
+  onSkipped?(count: number): void;
 }

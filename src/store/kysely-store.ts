@@ -233,8 +233,14 @@ export class KyselyStore implements Store {
           const before = stored.get(id);
           const merged = before ? mergeFinding(before, p.finding) : p.finding;
           // Count is the number of distinct events ever linked; findings without events (posture
-          // checks) keep the count their producer gave.
-          const finding: Finding = { ...merged, count: linked.get(id) ?? p.finding.count };
+          // checks) keep the count their producer gave. A producer links at most a capped number of
+          // events per finding, so for the noisiest findings the count a run measured (or the
+          // stored one) can be larger: the largest of the three is a lower bound, exact for one
+          // run and for re-reads of the same logs.
+          const linkedCount = linked.get(id);
+          const count =
+            linkedCount === undefined ? p.finding.count : Math.max(linkedCount, p.finding.count, before?.count ?? 0);
+          const finding: Finding = { ...merged, count };
           return {
             id,
             rule_id: finding.ruleId,

@@ -18,7 +18,7 @@
  */
 export { addDistinct, hourOf, mergeUsageHour, UsageAggregator, usageKey } from './aggregate.js';
 export { costOf } from './cost.js';
-export { type IngestStats, UsageIngest, type UsageSourceMark } from './ingest.js';
+export { countedBefore, type IngestStats, UsageIngest, type UsageSourceMark } from './ingest.js';
 export { type OperationKind, operationKind } from './operations.js';
 export { defaultPriceBook, lookupIds, PriceBook, type PriceEntry, parsePrices, priceFor } from './prices.js';
 export { chartData, renderUsageHtml } from './render-html.js';

@@ -21,6 +21,11 @@ export interface UsageSourceMark {
   previous?: { line: number; record: number };
 }
 
+/** True when an earlier run's mark says the record at `location` was counted already. */
+export function countedBefore(location: Location, mark: { line: number; record: number } | undefined): boolean {
+  return mark !== undefined && !after(position(location), mark as UsageSourceMark);
+}
+
 function position(loc: Location): [number, number] {
   return [loc.line ?? 0, loc.record ?? 0];
 }
@@ -71,7 +76,39 @@ export class UsageIngest {
    * `file` must already be absolute (or an S3 URI). Returns the sample when it was counted for the
    * first time (it goes to `all` either way).
    */
+  /** The mark of a file (absolute path or S3 URI), as looked up so far. */
+  markOf(source: string): { line: number; record: number } | undefined {
+    const m = this.#marks.get(source);
+    return m && { line: m.line, record: m.record };
+  }
+
+  /**
+   * Records a worker thread read without a sample: how many, how many of them an earlier run had
+   * counted (`countedBefore`), and the last one's location, which moves the file's mark.
+   */
+  absorbRecords(records: number, alreadyCounted: number, last: Location | undefined): void {
+    this.stats.records += records;
+    this.stats.alreadyCounted += alreadyCounted;
+    const file = last?.file;
+    if (!last || !file || file === '-') return;
+    const mark = this.#marks.get(file);
+    const pos = position(last);
+    if (mark && !after(pos, mark)) return;
+    this.#marks.set(file, { source: file, line: pos[0], record: pos[1] });
+    this.#moved.add(file);
+  }
+
+  /** Counts records a reader left unparsed because they cannot hold usage. */
+  countUnparsed(n: number): void {
+    this.stats.records += n;
+  }
+
   observe(ev: Event | undefined, location: Location | undefined): UsageSample | undefined {
+    return this.observeSample(ev ? usageSampleOf(ev) : undefined, location);
+  }
+
+  /** `observe` with the sample already taken from the event (by a worker thread). */
+  observeSample(sample: UsageSample | undefined, location: Location | undefined): UsageSample | undefined {
     this.stats.records++;
     const file = location?.file;
     let counted = false;
@@ -86,7 +123,6 @@ export class UsageIngest {
         this.#moved.add(file);
       }
     }
-    const sample = ev ? usageSampleOf(ev) : undefined;
     if (!sample) return undefined;
     this.all.observe(sample);
     if (counted) return undefined;

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type Command, Option } from '@commander-js/extra-typings';
+import { type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import {
   attachBlastRadius,
   compareFindings,
@@ -53,6 +53,10 @@ export interface DetectOptions {
   placeholders?: Record<string, string[]>;
   /** How late (event time) a record may arrive and still count in correlation windows, e.g. `5m`. */
   lateTolerance?: string;
+  /** Parse every record, also those the prefilter shows no rule can match (finds syntax errors in them too). */
+  parseAll?: boolean;
+  /** Worker threads reading local files; undefined: one per core for large inputs. */
+  workers?: number;
   quiet: boolean;
   /** Progress bar: default when stderr is a TTY. */
   progress?: boolean;
@@ -152,6 +156,8 @@ export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<Dete
         detector,
         usage: { ingest, store },
         progress: opts.progress,
+        parseAll: opts.parseAll,
+        workers: opts.workers,
       });
     } finally {
       await quarantine.close();
@@ -333,6 +339,15 @@ export function detectCommand(program: Command): void {
       '--late-tolerance <duration>',
       'how far behind the newest event a record may arrive and still count in correlation windows (default 5m)',
     )
+    .option(
+      '--workers <n>',
+      'threads reading local files (0: this thread only; default: one per core when there are 64 MiB or more)',
+      parseWorkers,
+    )
+    .option(
+      '--no-prefilter',
+      'parse every record, also those no rule can match (slower; reports syntax errors inside them too)',
+    )
     .option('-q, --quiet', 'no summary or warnings on stderr', false)
     .option('--no-progress', 'no progress bar')
     .action(async (inputs, o) => {
@@ -351,6 +366,8 @@ export function detectCommand(program: Command): void {
           output: o.output,
           placeholders: parsePlaceholders(o.placeholder),
           lateTolerance: o.lateTolerance,
+          parseAll: o.prefilter === false,
+          workers: o.workers,
           quiet: o.quiet,
           progress: o.progress === false ? false : undefined,
         },
@@ -365,4 +382,12 @@ const HOUR_MS = 3_600_000;
 function inWindow(hour: string, since?: Date, until?: Date): boolean {
   const ms = Date.parse(hour);
   return (!since || ms + HOUR_MS > since.getTime()) && (!until || ms < until.getTime());
+}
+
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64) {
+    throw new InvalidArgumentError('expected a whole number of threads from 0 to 64');
+  }
+  return n;
 }

@@ -51,4 +51,5 @@ export { type FieldPath, fieldPath } from './field-path.js';
 export { type LoadOptions, type LoadResult, loadRules } from './load.js';
 export { MODIFIER_NAMES as SIGMA_MODIFIERS } from './modifiers.js';
 export { type ParseOptions, type ParseResult, parseSigma } from './parse.js';
+export { isSafeLiteral, type RecordPrefilter, recordPrefilter } from './prefilter.js';
 export { RuleSet, type RuleSetIndexSummary } from './rule-set.js';

@@ -10,6 +10,7 @@ import { type CsvError, CsvParser, type CsvRow } from './csv.js';
 import { fieldName, recordFromColumns } from './fields.js';
 import { JsonElementScanner, type ScannedElement } from './json-scanner.js';
 import { findJsonSyntaxError, lineAt, lineColumn } from './json-syntax.js';
+import { recordSpans } from './record-spans.js';
 import {
   CONTAINER_KEYS,
   type ContainerKey,
@@ -34,6 +35,30 @@ export interface FormatContext {
   sink: Sink;
   /** A single record (NDJSON line, array element, CSV row) longer than this is reported, not read. */
   maxRecordChars: number;
+  /** See `ReadOptions.prefilter`. */
+  prefilter?: ((text: string) => boolean) | undefined;
+}
+
+/**
+ * Whether a line may be left unparsed: the prefilter says no consumer wants it, and it looks like a
+ * whole CloudTrail event (a line cut short or garbled at its ends, or of another kind, is still
+ * parsed, to be reported).
+ */
+function skippable(text: string, prefilter: ((text: string) => boolean) | undefined): boolean {
+  if (!prefilter) return false;
+  let a = 0;
+  let b = text.length - 1;
+  while (a <= b && isWs(text.charCodeAt(a))) a++;
+  while (b >= a && isWs(text.charCodeAt(b))) b--;
+  return text.charCodeAt(a) === 0x7b && text.charCodeAt(b) === 0x7d && !prefilter(text) && looksLikeCloudTrail(text);
+}
+
+/**
+ * Only records that look like CloudTrail events are left unparsed: any other JSON object is parsed,
+ * so that a line of the wrong kind is still reported as such.
+ */
+function looksLikeCloudTrail(text: string): boolean {
+  return text.includes('"eventSource"') && text.includes('"eventName"');
 }
 
 export type Sniffed =
@@ -168,6 +193,10 @@ function* decodeLine(line: string, lineNo: number, ctx: FormatContext): Generato
   let text = line;
   if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
   if (text.length === 0 || (isWs(text.charCodeAt(0)) && text.trim() === '')) return;
+  if (skippable(text, ctx.prefilter)) {
+    sink.skip();
+    return;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -428,4 +457,151 @@ export async function* readCsv(input: TextInput, ctx: FormatContext): AsyncGener
       clipExcerpt(headings.join(',')),
     );
   }
+}
+
+// ------------------------------------------------------------------------ bytes, with a prefilter
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+function startsWithBom(buf: Buffer, at: number): boolean {
+  return buf[at] === BOM[0] && buf[at + 1] === BOM[1] && buf[at + 2] === BOM[2];
+}
+
+function isWsByte(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** True when bytes [s, e) hold a JSON object (by its first and last significant bytes) the prefilter rejects. */
+function skippableBytes(buf: Buffer, s: number, e: number, prefilter: (text: string) => boolean): boolean {
+  let a = s;
+  let b = e - 1;
+  while (a <= b && isWsByte(buf[a])) a++;
+  while (b >= a && isWsByte(buf[b])) b--;
+  // latin1 keeps one character per byte: non-ASCII bytes stay non-ASCII, which the prefilter lets through.
+  if (buf[a] !== 0x7b || buf[b] !== 0x7d) return false;
+  const text = buf.toString('latin1', s, e);
+  return !prefilter(text) && looksLikeCloudTrail(text);
+}
+
+/**
+ * NDJSON read as bytes: each line is tested by the prefilter on its raw bytes and decoded and
+ * parsed only when some consumer may want it. Lines, numbers and errors are those of `readNdjson`.
+ */
+export async function* readNdjsonBytes(
+  chunks: AsyncIterable<Buffer>,
+  ctx: FormatContext,
+  failed: () => boolean,
+  /** Lines before the first one given (a range from the middle of a file). */
+  firstLine = 0,
+): AsyncGenerator<void> {
+  const max = ctx.maxRecordChars;
+  const prefilter = ctx.prefilter;
+  const plain: FormatContext = { ...ctx, prefilter: undefined };
+  let parts: Buffer[] = [];
+  let partsLength = 0;
+  let lineNo = firstLine;
+  function* line(buf: Buffer, s: number, e: number): Generator<void> {
+    lineNo++;
+    let start = s;
+    let end = e;
+    if (lineNo === 1 && startsWithBom(buf, start)) start += 3;
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    if (end - start > max) {
+      const chars = buf.toString('utf8', start, end).length;
+      if (chars > max) {
+        ctx.sink.bad(tooLarge('a line', chars, max, { file: ctx.file, line: lineNo }));
+        return;
+      }
+    }
+    if (end === start) return;
+    if (prefilter && skippableBytes(buf, start, end, prefilter)) {
+      ctx.sink.skip();
+      return;
+    }
+    yield* decodeLine(buf.toString('utf8', start, end), lineNo, plain);
+  }
+  let tooLong = false;
+  for await (const chunk of chunks) {
+    let pos = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, pos);
+      if (nl === -1) {
+        if (pos < chunk.length) {
+          partsLength += chunk.length - pos;
+          // A line past the limit is only measured, not kept (its bytes could be gigabytes).
+          if (partsLength <= max * 4) parts.push(chunk.subarray(pos));
+          else tooLong = true;
+        }
+        break;
+      }
+      if (parts.length === 0 && !tooLong) {
+        yield* line(chunk, pos, nl);
+      } else if (tooLong) {
+        lineNo++;
+        ctx.sink.bad(tooLarge('a line', partsLength + nl - pos, max, { file: ctx.file, line: lineNo }));
+      } else {
+        parts.push(chunk.subarray(pos, nl));
+        const joined = Buffer.concat(parts);
+        yield* line(joined, 0, joined.length);
+      }
+      parts = [];
+      partsLength = 0;
+      tooLong = false;
+      pos = nl + 1;
+    }
+  }
+  // The last line needs no line break, unless the input was cut: then it is incomplete.
+  if (partsLength > 0 && !failed()) {
+    if (tooLong) {
+      lineNo++;
+      ctx.sink.bad(tooLarge('a line', partsLength, max, { file: ctx.file, line: lineNo }));
+    } else {
+      const joined = Buffer.concat(parts);
+      yield* line(joined, 0, joined.length);
+    }
+  }
+}
+
+/**
+ * A whole `{"Records":[…]}` document read as bytes: records are split without parsing
+ * (`recordSpans`), tested by the prefilter, and parsed one by one when kept. Returns false, having
+ * read nothing, when the document is not of that shape (the caller then reads it as text); a
+ * record that does not parse is reported with its index and the others are still read.
+ */
+export function readRecordsBytes(
+  doc: Buffer,
+  ctx: FormatContext,
+  prefilter: (text: string) => boolean,
+): Generator<void> | undefined {
+  const found = recordSpans(doc, ['Records']);
+  if (!found.ok || found.container !== 'Records' || found.count === 0) return undefined;
+  const { spans, count } = found;
+  // JSON.parse keeps the last of duplicate keys, the splitter the first: leave such files to the text path.
+  if (doc.indexOf('"Records"', spans[2 * count - 1]) !== -1) return undefined;
+  return (function* () {
+    const { file, sink } = ctx;
+    const lake = new LakeRows(file);
+    for (let i = 0; i < count; i++) {
+      const s = spans[2 * i]!;
+      const e = spans[2 * i + 1]!;
+      if (skippableBytes(doc, s, e, prefilter)) {
+        sink.skip();
+        continue;
+      }
+      const text = doc.toString('utf8', s, e);
+      const location = { file, record: i };
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        const err = findJsonSyntaxError(text);
+        sink.bad(
+          malformed(`invalid JSON in record ${i}: ${err?.message ?? (e as Error).message}`, location),
+          excerptAround(lineAt(text, err?.offset ?? 0), 1),
+        );
+        continue;
+      }
+      if (offerElement('Records', value, location, sink, lake, text)) yield;
+    }
+  })();
 }

@@ -17,6 +17,8 @@ import {
   type FormatContext,
   readCsv,
   readNdjson,
+  readNdjsonBytes,
+  readRecordsBytes,
   readStreamedDocument,
   readWholeDocument,
   type Sniffed,
@@ -111,6 +113,8 @@ class BatchSink implements Sink {
   batch: RawRecord[] = [];
   /** Records taken from the file being read. */
   fileRecords = 0;
+  /** Records skipped by the prefilter since the last `takeSkipped`. */
+  skipped = 0;
   constructor(
     private readonly onBadInput: (bad: BadInput) => void,
     private readonly batchSize: number,
@@ -131,6 +135,18 @@ class BatchSink implements Sink {
     const bad: BadInput = { error };
     if (excerpt !== undefined && excerpt !== '') bad.excerpt = clipExcerpt(excerpt);
     this.onBadInput(bad);
+  }
+
+  skip(): void {
+    this.skipped++;
+    this.progress.state.skipped = (this.progress.state.skipped ?? 0) + 1;
+  }
+
+  /** Hands the count of skipped records over (once per file). */
+  takeSkipped(): number {
+    const n = this.skipped;
+    this.skipped = 0;
+    return n;
   }
 
   digest(): void {
@@ -279,11 +295,173 @@ interface Run {
   progress: Progress;
   limits: ReadLimits;
   signal: AbortSignal | undefined;
+  prefilter: ((text: string) => boolean) | undefined;
+}
+
+/** The text stage of reading one source: format by content, then the reader for that format. */
+async function* readDecoded(
+  bytes: AsyncIterable<Buffer>,
+  name: string,
+  state: ReadState,
+  run: Run,
+  onText: (text: AsyncIterator<string>) => void,
+): AsyncGenerator<void> {
+  const { sink, limits, signal } = run;
+  const text = decodeText(bytes, state, signal)[Symbol.asyncIterator]();
+  onText(text);
+
+  // Enough text to decide the format.
+  const head: string[] = [];
+  let headChars = 0;
+  let textEnded = false;
+  let sniffed: Sniffed = { kind: 'more' };
+  let sniffedWhole = false;
+  while (sniffed.kind === 'more') {
+    const r = await text.next();
+    if (r.done) textEnded = true;
+    else {
+      head.push(r.value);
+      headChars += r.value.length;
+    }
+    const final = textEnded || headChars >= limits.sniffChars;
+    // The decision can only change with a new line break (or at the end): no need to look before.
+    if (final || r.value?.includes('\n')) sniffed = sniff(head.join(''), final);
+    sniffedWhole = textEnded;
+  }
+  const ctx: FormatContext = {
+    file: name,
+    sink,
+    maxRecordChars: limits.maxRecordChars,
+    prefilter: run.prefilter,
+  };
+  const rest = text;
+  const input = (): TextInput => ({
+    chunks: (async function* () {
+      yield* head.splice(0);
+      if (textEnded) return;
+      for (;;) {
+        const r = await rest.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    })(),
+    failed: () => state.failure !== undefined,
+  });
+
+  switch (sniffed.kind) {
+    case 'empty':
+      break;
+    case 'unsupported':
+      if (state.failure === undefined) {
+        sink.bad(
+          new JackstopError('JACKSTOP_INPUT_UNSUPPORTED', sniffed.message, { location: { file: name } }),
+          sniffed.excerpt,
+        );
+      }
+      break;
+    case 'ndjson':
+      yield* readNdjson(input(), ctx);
+      break;
+    case 'csv':
+      yield* readCsv(input(), ctx);
+      break;
+    case 'document': {
+      // Small enough to parse whole? Read on up to the limit to know.
+      while (!textEnded && headChars <= limits.wholeDocumentChars) {
+        const r = await text.next();
+        if (r.done) textEnded = true;
+        else {
+          head.push(r.value);
+          headChars += r.value.length;
+        }
+      }
+      if (textEnded && state.failure === undefined) {
+        const whole = head.splice(0).join('');
+        // The sniffer may have parsed the only line already; reuse it when it saw the whole text.
+        for (const _ of readWholeDocument(whole, ctx, sniffedWhole ? sniffed.parsed : undefined)) yield;
+      } else {
+        yield* readStreamedDocument(input(), ctx);
+      }
+      break;
+    }
+  }
+}
+
+/**
+ * Reading with a prefilter: NDJSON and `{"Records":[…]}` documents are read as bytes, so records
+ * no consumer wants are never decoded nor parsed; every other format goes through the text path.
+ */
+async function* readPrefiltered(
+  bytes: AsyncIterator<Buffer>,
+  name: string,
+  state: ReadState,
+  run: Run,
+  prefilter: (text: string) => boolean,
+): AsyncGenerator<void> {
+  const { limits, sink, signal } = run;
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  const next = async (): Promise<Buffer | undefined> => {
+    if (ended) return undefined;
+    try {
+      const r = await bytes.next();
+      if (!r.done) return r.value;
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      state.failure ??= e;
+    }
+    ended = true;
+    return undefined;
+  };
+  const decoder = new StringDecoder('utf8');
+  let headText = '';
+  let sniffed: Sniffed = { kind: 'more' };
+  while (sniffed.kind === 'more') {
+    const b = await next();
+    if (b) {
+      head.push(b);
+      headBytes += b.length;
+      headText += decoder.write(b);
+    }
+    const final = ended || headText.length >= limits.sniffChars;
+    if (final || b?.includes(0x0a)) {
+      sniffed = sniff(headText.charCodeAt(0) === 0xfeff ? headText.slice(1) : headText, final);
+    }
+  }
+  const ctx: FormatContext = { file: name, sink, maxRecordChars: limits.maxRecordChars, prefilter };
+  if (sniffed.kind === 'ndjson') {
+    const chunks = (async function* () {
+      yield* head.splice(0);
+      for (let b = await next(); b; b = await next()) yield b;
+    })();
+    yield* readNdjsonBytes(chunks, ctx, () => state.failure !== undefined);
+    return;
+  }
+  if (sniffed.kind === 'document') {
+    while (!ended && headBytes <= limits.wholeDocumentChars) {
+      const b = await next();
+      if (b) {
+        head.push(b);
+        headBytes += b.length;
+      }
+    }
+    if (ended && state.failure === undefined && headBytes <= limits.wholeDocumentChars) {
+      const doc = head.length === 1 ? head[0]! : Buffer.concat(head);
+      const records = readRecordsBytes(doc, ctx, prefilter);
+      if (records) {
+        for (const _ of records) yield;
+        return;
+      }
+      head.splice(0, head.length, doc);
+    }
+  }
+  yield* readDecoded(replay(head, bytes, ended), name, state, run, () => undefined);
 }
 
 /** Reads one source; yields whenever the sink's batch is full. */
 async function* readSource(source: Source, run: Run): AsyncGenerator<void> {
-  const { sink, limits, signal } = run;
+  const { sink, signal } = run;
   const state: ReadState = {};
   let stream: AsyncIterable<Buffer | string>;
   try {
@@ -295,6 +473,7 @@ async function* readSource(source: Source, run: Run): AsyncGenerator<void> {
   }
   const raw = countBytes(stream, run.progress, signal)[Symbol.asyncIterator]();
   let text: AsyncIterator<string> | undefined;
+  let bytesIt: AsyncIterator<Buffer> | undefined;
   try {
     // First bytes: compression and foreign formats.
     const first: Buffer[] = [];
@@ -327,80 +506,17 @@ async function* readSource(source: Source, run: Run): AsyncGenerator<void> {
     }
     let bytes: AsyncIterable<Buffer> = replay(first, raw, ended);
     if (startsWith(magic, GZIP_MAGIC)) bytes = gunzip(bytes, state);
-    text = decodeText(bytes, state, signal)[Symbol.asyncIterator]();
-
-    // Enough text to decide the format.
-    const head: string[] = [];
-    let headChars = 0;
-    let textEnded = false;
-    let sniffed: Sniffed = { kind: 'more' };
-    let sniffedWhole = false;
-    while (sniffed.kind === 'more') {
-      const r = await text.next();
-      if (r.done) textEnded = true;
-      else {
-        head.push(r.value);
-        headChars += r.value.length;
-      }
-      const final = textEnded || headChars >= limits.sniffChars;
-      // The decision can only change with a new line break (or at the end): no need to look before.
-      if (final || r.value?.includes('\n')) sniffed = sniff(head.join(''), final);
-      sniffedWhole = textEnded;
-    }
-    const ctx: FormatContext = { file: source.name, sink, maxRecordChars: limits.maxRecordChars };
-    const rest = text;
-    const input = (): TextInput => ({
-      chunks: (async function* () {
-        yield* head.splice(0);
-        if (textEnded) return;
-        for (;;) {
-          const r = await rest.next();
-          if (r.done) return;
-          yield r.value;
-        }
-      })(),
-      failed: () => state.failure !== undefined,
-    });
-
-    switch (sniffed.kind) {
-      case 'empty':
-        break;
-      case 'unsupported':
-        if (state.failure === undefined) {
-          sink.bad(
-            new JackstopError('JACKSTOP_INPUT_UNSUPPORTED', sniffed.message, { location: { file: source.name } }),
-            sniffed.excerpt,
-          );
-        }
-        break;
-      case 'ndjson':
-        yield* readNdjson(input(), ctx);
-        break;
-      case 'csv':
-        yield* readCsv(input(), ctx);
-        break;
-      case 'document': {
-        // Small enough to parse whole? Read on up to the limit to know.
-        while (!textEnded && headChars <= limits.wholeDocumentChars) {
-          const r = await text.next();
-          if (r.done) textEnded = true;
-          else {
-            head.push(r.value);
-            headChars += r.value.length;
-          }
-        }
-        if (textEnded && state.failure === undefined) {
-          const whole = head.splice(0).join('');
-          // The sniffer may have parsed the only line already; reuse it when it saw the whole text.
-          for (const _ of readWholeDocument(whole, ctx, sniffedWhole ? sniffed.parsed : undefined)) yield;
-        } else {
-          yield* readStreamedDocument(input(), ctx);
-        }
-        break;
-      }
+    if (run.prefilter) {
+      bytesIt = bytes[Symbol.asyncIterator]();
+      yield* readPrefiltered(bytesIt, source.name, state, run, run.prefilter);
+    } else {
+      yield* readDecoded(bytes, source.name, state, run, (t) => {
+        text = t;
+      });
     }
   } finally {
     await text?.return?.(undefined);
+    await bytesIt?.return?.(undefined);
     // Not awaited: gunzip may have a read pending (stdin can take forever); the stream closes once it settles.
     raw.return?.(undefined).catch(() => undefined);
   }
@@ -452,7 +568,7 @@ export async function* readCloudTrailWith(
     }
     progress.flush();
 
-    const run: Run = { sink, progress, limits, signal };
+    const run: Run = { sink, progress, limits, signal, prefilter: opts.prefilter };
     for (let i = 0; i < sources.length; i++) {
       signal?.throwIfAborted();
       const source = sources[i] as Source;
@@ -463,6 +579,8 @@ export async function* readCloudTrailWith(
         signal?.throwIfAborted();
         progress.tick();
       }
+      const skipped = sink.takeSkipped();
+      if (skipped > 0) opts.onSkipped?.(skipped);
       progress.state.filesDone++;
       progress.tick();
     }
@@ -485,3 +603,52 @@ export function readLogs(inputs: string[], opts: ReadOptions): AsyncIterable<Raw
 
 /** The former name of `readLogs`, kept so callers keep working. */
 export const readCloudTrail: typeof readLogs = readLogs;
+
+/**
+ * Lines `firstLine + 1 …` of an NDJSON file, given as bytes (whole lines): how a worker thread reads
+ * its share of a large file. Records, locations and errors are those `readLogs` gives for them.
+ */
+export async function* readNdjsonRange(
+  name: string,
+  data: Buffer,
+  firstLine: number,
+  opts: ReadOptions,
+): AsyncGenerator<RawRecord[]> {
+  const progress = new Progress(undefined, DEFAULT_LIMITS.progressIntervalMs);
+  const sink = new BatchSink(opts.onBadInput, DEFAULT_LIMITS.batchSize, progress);
+  const ctx: FormatContext = {
+    file: name,
+    sink,
+    maxRecordChars: DEFAULT_LIMITS.maxRecordChars,
+    prefilter: opts.prefilter,
+  };
+  const chunks = (async function* () {
+    yield data;
+  })();
+  for await (const _ of readNdjsonBytes(chunks, ctx, () => false, firstLine)) yield sink.take();
+  if (sink.batch.length > 0) yield sink.take();
+  const skipped = sink.takeSkipped();
+  if (skipped > 0) opts.onSkipped?.(skipped);
+}
+
+/** The local files `readLogs` would read for these inputs, in its order; missing inputs go to `onBad`. */
+export async function listLocalLogFiles(
+  inputs: readonly string[],
+  onBad: (e: JackstopError) => void,
+): Promise<{ name: string; size: number | undefined }[]> {
+  const found: Source[] = [];
+  for (const input of inputs) found.push(...(await localSources(input, onBad)));
+  found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return found.filter((s, i) => i === 0 || s.name !== found[i - 1]?.name).map((s) => ({ name: s.name, size: s.size }));
+}
+
+/**
+ * Whether a file starting with these bytes is plain (not compressed) NDJSON, as `readLogs` would
+ * decide: the only layout whose lines can be read from the middle of the file.
+ */
+export function isPlainNdjson(head: Buffer, wholeFile: boolean): boolean {
+  if (startsWith(head, GZIP_MAGIC) || FOREIGN_MAGIC.some((m) => startsWith(head, m.bytes))) return false;
+  let text = new StringDecoder('utf8').write(head);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return sniff(text, wholeFile).kind === 'ndjson';
+}

@@ -9,6 +9,8 @@ export interface Sink {
    */
   record(record: Record<string, unknown>, location: Location, kind?: EventSource): boolean;
   bad(error: JackstopError, excerpt?: string): void;
+  /** A record left unparsed because the prefilter said no consumer wants it. */
+  skip(): void;
   /** A CloudTrail digest file or CloudTrail Lake sign file: integrity data, no events. */
   digest(): void;
 }

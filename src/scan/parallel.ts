@@ -1,0 +1,273 @@
+/**
+ * The reading pass across worker threads. Workers read, prefilter, parse and match; the main thread
+ * lists the files, cuts large NDJSON files into ranges of whole lines, and merges the workers'
+ * results strictly in input order — so findings, correlations, usage and bad-input reports are
+ * exactly those of the one-thread pass (`scanLogs`).
+ */
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { JackstopError } from '../errors.js';
+import { findPackageRoot } from '../package-root.js';
+import { isPlainNdjson, listLocalLogFiles, type ReadProgress } from '../sources/index.js';
+import { type ScanOptions, scanLogs } from './ingest.js';
+import { deserializeBad, type ScanResult, type ScanTask, type WorkerSetup } from './protocol.js';
+
+/** Files at least this large are read by several workers at once when they are plain NDJSON. */
+const RANGE_MIN_BYTES = 32 * 1024 * 1024;
+/** Bytes of whole lines per range task. */
+const RANGE_BYTES = 8 * 1024 * 1024;
+/** Inputs smaller than this are read in this thread by default: starting workers costs more. */
+const AUTO_MIN_BYTES = 64 * 1024 * 1024;
+/** Tasks queued per worker beyond the one it runs, so that it never waits for the main thread. */
+const QUEUE_PER_WORKER = 2;
+
+export interface ParallelScanOptions extends ScanOptions {
+  /**
+   * Worker threads. 0 or 1: read in this thread. Undefined: one per core (at most 8) when every
+   * input is a local file or folder and there are at least 64 MiB of them, else this thread.
+   */
+  workers?: number;
+  /** Tuning (tests): plain NDJSON files from this size on are split into ranges of about `rangeBytes`. */
+  rangeMinBytes?: number;
+  rangeBytes?: number;
+}
+
+function workerPath(): string {
+  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  // Running from TypeScript sources (tests): the compiled worker.
+  return join(findPackageRoot(fileURLToPath(import.meta.url)) ?? '.', 'dist', 'src', 'scan', 'worker.js');
+}
+
+function isLocal(input: string): boolean {
+  return input !== '-' && !/^s3:\/\//i.test(input);
+}
+
+/** Reads the inputs once, feeding the detector and the usage counter, in worker threads when that pays. */
+export async function scan(opts: ParallelScanOptions): Promise<{ workers: number }> {
+  const local = opts.inputs.every(isLocal);
+  if (!local || opts.workers === 0 || opts.workers === 1) {
+    await scanLogs(opts);
+    return { workers: 0 };
+  }
+  const bad: JackstopError[] = [];
+  const files = await listLocalLogFiles(opts.inputs, (e) => bad.push(e));
+  const bytesTotal = files.every((f) => f.size !== undefined)
+    ? files.reduce((s, f) => s + (f.size ?? 0), 0)
+    : undefined;
+  const workers =
+    opts.workers ??
+    (bytesTotal !== undefined && bytesTotal >= AUTO_MIN_BYTES ? Math.min(availableParallelism(), 8) : 1);
+  if (workers <= 1 || files.length === 0) {
+    await scanLogs(opts);
+    return { workers: 0 };
+  }
+  for (const e of bad) opts.onBadInput({ error: e });
+  await runWorkers(opts, files, workers, bytesTotal);
+  return { workers };
+}
+
+/** Tasks in input order: a task per file, or per range of lines of a large plain NDJSON file. */
+function* tasksOf(
+  files: readonly { name: string; size: number | undefined }[],
+  markOf: (file: string) => { line: number; record: number } | undefined,
+  rangeMinBytes: number,
+  rangeBytes: number,
+): Generator<{ task: ScanTask; bytes: number; lastOfFile: boolean }> {
+  let id = 0;
+  for (const f of files) {
+    const mark = markOf(f.name);
+    const fileTask = () => ({
+      task: { id: id++, kind: 'file', file: f.name, ...(mark ? { mark } : {}) } as ScanTask,
+      bytes: f.size ?? 0,
+      lastOfFile: true,
+    });
+    if ((f.size ?? 0) < rangeMinBytes) {
+      yield fileTask();
+      continue;
+    }
+    let fd: number;
+    try {
+      fd = openSync(f.name, 'r');
+    } catch {
+      yield fileTask(); // the worker reports why it cannot be read
+      continue;
+    }
+    try {
+      const head = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, head, 0, head.length, 0);
+      if (!isPlainNdjson(head.subarray(0, n), n < head.length)) {
+        yield fileTask();
+        continue;
+      }
+      let carry = Buffer.alloc(0);
+      let position = 0;
+      let lines = 0;
+      for (;;) {
+        let size = carry.length + rangeBytes;
+        let buf = Buffer.allocUnsafeSlow(size);
+        carry.copy(buf);
+        let filled = carry.length;
+        let eof = false;
+        let cut = -1;
+        // Whole lines only: read on until a line break (a line may be longer than a range).
+        for (;;) {
+          const got = readSync(fd, buf, filled, size - filled, position);
+          position += got;
+          filled += got;
+          if (got === 0) eof = true;
+          cut = buf.lastIndexOf(0x0a, filled - 1);
+          if (cut >= 0 || eof) break;
+          if (filled === size) {
+            const bigger = Buffer.allocUnsafeSlow(size * 2);
+            buf.copy(bigger, 0, 0, filled);
+            buf = bigger;
+            size *= 2;
+          }
+        }
+        const end = eof ? filled : cut + 1;
+        carry = Buffer.from(buf.subarray(end, filled));
+        if (end > 0) {
+          const data = new Uint8Array(buf.buffer, buf.byteOffset, end);
+          const task: ScanTask = {
+            id: id++,
+            kind: 'range',
+            file: f.name,
+            data,
+            firstLine: lines,
+            ...(mark ? { mark } : {}),
+          };
+          for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, i + 1)) lines++;
+          yield { task, bytes: end, lastOfFile: eof && carry.length === 0 };
+        }
+        if (eof && carry.length === 0) break;
+        if (eof) {
+          carry = Buffer.alloc(0);
+          break;
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+async function runWorkers(
+  opts: ParallelScanOptions,
+  files: readonly { name: string; size: number | undefined }[],
+  count: number,
+  bytesTotal: number | undefined,
+): Promise<void> {
+  const { detector, usage, cwd } = opts;
+  const abs = (f: string) => resolve(cwd, f);
+  if (usage?.marks && files.length) usage.ingest.addMarks(await usage.marks(files.map((f) => abs(f.name))));
+  const setup: WorkerSetup = {
+    ...(detector ? { detector: detector.spec } : {}),
+    usage: !!usage,
+    parseAll: !!opts.parseAll,
+    cwd,
+  };
+  const progress: ReadProgress = { filesTotal: files.length, filesDone: 0, bytesDone: 0, records: 0, skipped: 0 };
+  if (bytesTotal !== undefined) progress.bytesTotal = bytesTotal;
+  opts.onProgress?.({ ...progress });
+
+  const pool = Array.from({ length: count }, () => new Worker(workerPath(), { workerData: setup }));
+  const meta = new Map<number, { bytes: number; lastOfFile: boolean }>();
+  const done = new Map<number, ScanResult>();
+  const busy = new Map<Worker, number>();
+  const tasks = tasksOf(
+    files,
+    (f) => usage?.ingest.markOf(abs(f)),
+    opts.rangeMinBytes ?? RANGE_MIN_BYTES,
+    opts.rangeBytes ?? RANGE_BYTES,
+  );
+  let nextToMerge = 0;
+  let exhausted = false;
+  let failure: Error | undefined;
+  let closing = false;
+
+  try {
+    await new Promise<void>((resolveAll, reject) => {
+      const fail = (e: Error) => {
+        failure ??= e;
+        reject(e);
+      };
+      const feed = (w: Worker) => {
+        while (
+          !exhausted &&
+          !failure &&
+          (busy.get(w) ?? 0) <= QUEUE_PER_WORKER &&
+          done.size < count * 4 * QUEUE_PER_WORKER
+        ) {
+          const next = tasks.next();
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          const { task, bytes, lastOfFile } = next.value;
+          meta.set(task.id, { bytes, lastOfFile });
+          busy.set(w, (busy.get(w) ?? 0) + 1);
+          w.postMessage(task, task.kind === 'range' ? [task.data.buffer as ArrayBuffer] : []);
+        }
+      };
+      const finished = () => exhausted && [...busy.values()].every((n) => n === 0) && nextToMerge === meta.size;
+      const merge = () => {
+        for (let r = done.get(nextToMerge); r; r = done.get(nextToMerge)) {
+          done.delete(nextToMerge);
+          absorb(r);
+          nextToMerge++;
+        }
+      };
+      const absorb = (r: ScanResult) => {
+        if (r.error) throw new Error(`scan worker failed: ${r.error}`);
+        if (r.shard) detector?.absorb(r.shard);
+        for (const b of r.bad) opts.onBadInput(deserializeBad(b));
+        if (usage && r.usage) {
+          for (const s of r.usage.samples) usage.ingest.observeSample(s.sample, s.location);
+          usage.ingest.absorbRecords(
+            r.records - r.usage.samples.length + r.skipped,
+            r.usage.alreadyCounted,
+            r.usage.last,
+          );
+        }
+        const m = meta.get(r.id)!;
+        progress.bytesDone += m.bytes;
+        progress.records += r.records;
+        progress.skipped = (progress.skipped ?? 0) + r.skipped;
+        if (m.lastOfFile) progress.filesDone++;
+        opts.onProgress?.({ ...progress });
+      };
+      for (const w of pool) {
+        w.on('message', (r: ScanResult) => {
+          busy.set(w, (busy.get(w) ?? 1) - 1);
+          done.set(r.id, r);
+          try {
+            merge();
+            for (const x of pool) feed(x);
+          } catch (e) {
+            fail(e as Error);
+            return;
+          }
+          if (finished()) resolveAll();
+        });
+        w.on('error', (e) => fail(e));
+        w.on('exit', (code) => {
+          if (code !== 0 && !closing) fail(new Error(`scan worker exited with code ${code}`));
+        });
+      }
+      try {
+        for (const w of pool) feed(w);
+      } catch (e) {
+        fail(e as Error);
+        return;
+      }
+      if (finished()) resolveAll();
+    });
+  } finally {
+    closing = true;
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}

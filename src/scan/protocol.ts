@@ -1,0 +1,63 @@
+/** Messages between the main thread and the scan workers (structured-clone safe). */
+import type { DetectorOptions, DetectorShard, SigmaRule } from '../detect/index.js';
+import { type ErrorCode, JackstopError, type Location } from '../errors.js';
+import type { BadInput } from '../sources/index.js';
+import type { UsageSample } from '../usage/index.js';
+
+export interface WorkerSetup {
+  /** The detector's rules and options, rebuilt in each worker; absent: no detection. */
+  detector?: { rules: readonly SigmaRule[]; options: Omit<DetectorOptions, 'shard'> };
+  usage: boolean;
+  parseAll: boolean;
+  cwd: string;
+}
+
+/** A whole file (the worker reads it), or whole lines of a large NDJSON file (the bytes travel). */
+export type ScanTask =
+  | { id: number; kind: 'file'; file: string; mark?: { line: number; record: number } }
+  | {
+      id: number;
+      kind: 'range';
+      file: string;
+      data: Uint8Array;
+      /** Lines of the file before `data`. */
+      firstLine: number;
+      mark?: { line: number; record: number };
+    };
+
+export interface SerializedBad {
+  code: ErrorCode;
+  message: string;
+  location?: Location;
+  excerpt?: string;
+}
+
+export interface ScanResult {
+  id: number;
+  shard?: DetectorShard;
+  bad: SerializedBad[];
+  /** Records read (parsed) and records left unparsed by the prefilter. */
+  records: number;
+  skipped: number;
+  usage?: {
+    samples: { sample: UsageSample; location: Location }[];
+    /** Records without a sample that an earlier run had counted (the file's mark). */
+    alreadyCounted: number;
+    last?: Location;
+  };
+  /** A failure of the worker itself (a bug, not bad input). */
+  error?: string;
+}
+
+export function serializeBad(b: BadInput): SerializedBad {
+  const out: SerializedBad = { code: b.error.code, message: b.error.message };
+  if (b.error.location) out.location = b.error.location;
+  if (b.excerpt !== undefined) out.excerpt = b.excerpt;
+  return out;
+}
+
+export function deserializeBad(s: SerializedBad): BadInput {
+  const bad: BadInput = { error: new JackstopError(s.code, s.message, { location: s.location }) };
+  if (s.excerpt !== undefined) bad.excerpt = s.excerpt;
+  return bad;
+}

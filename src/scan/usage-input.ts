@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import type { EventSource } from '../domain/index.js';
+import type { Location } from '../errors.js';
+import { NON_CLOUDTRAIL_MARKERS } from '../sources/index.js';
+
+const RUNTIME_CALL = /^(Invoke|Converse)/;
+
+/** What usage counting reads: Bedrock runtime calls in CloudTrail, and every record of the other logs. */
+export const USAGE_LITERALS: readonly string[] = ['bedrock.amazonaws.com', ...NON_CLOUDTRAIL_MARKERS];
+
+/**
+ * Whether a record can be a model invocation at all. Normalizing every CloudTrail record to look
+ * for usage would double the cost of a pass; Bedrock runtime calls are recognisable from two raw
+ * fields. Other log kinds (invocation logs, Azure resource logs, Vertex audit) are all offered.
+ */
+export function mayBeInvocation(record: Record<string, unknown>, kind: EventSource | undefined): boolean {
+  if (kind !== undefined && kind !== 'aws.cloudtrail') return true;
+  return (
+    record.eventSource === 'bedrock.amazonaws.com' &&
+    typeof record.eventName === 'string' &&
+    RUNTIME_CALL.test(record.eventName)
+  );
+}
+
+/** The store knows files by absolute path or S3 URI. */
+export function absolute(location: Location, cwd: string): Location {
+  const file = location.file;
+  return file && file !== '-' && !file.startsWith('s3://') ? { ...location, file: resolve(cwd, file) } : location;
+}
