@@ -90,9 +90,9 @@ const ADMIN: Actor = {
   console: true,
 };
 /** The leaked long-term key, used by the attacker's tooling. */
-const LEAKED_KEY = 'AKIAEXAMPLELEAKED004';
+export const LEAKED_KEY = 'AKIAEXAMPLELEAKED004';
 const attacker = (ip: string, ua: string) => iamUser('ci-deploy', LEAKED_KEY, ip, ua);
-const ATTACKER_IPS = ['194.48.248.108', '83.7.139.184', '185.220.101.34'];
+export const ATTACKER_IPS = ['194.48.248.108', '83.7.139.184', '185.220.101.34'];
 const PROXY_UA = 'axios/1.7.4';
 const CHECKER_UA = 'Python/3.11 aiohttp/3.9.5';
 

@@ -44,7 +44,7 @@ export interface DetectedFinding {
 }
 
 /** Event ids handed to the store per finding: enough to re-count re-reads exactly for all but the noisiest rules. */
-export const LINKED_EVENT_CAP = 10_000;
+export const LINKED_EVENT_CAP = 1_000;
 
 /** One (rule, subject) aggregate of a worker's share of the input. */
 export interface AggregateState {
@@ -71,6 +71,7 @@ export interface AggregateState {
 export interface CorrelationInput {
   /** Indexes of the matched detection rules among the compiled rules. */
   rules: number[];
+  /** What the correlations read of the record (`CorrelationEngine.project`). */
   record: Record<string, unknown>;
   time: string;
   id: string;
@@ -456,7 +457,7 @@ export class Detector {
     if (this.#shard) {
       this.#correlationInputs.push({
         rules: hits.map((h) => this.#ruleIndex.get(h.rule)!),
-        record,
+        record: this.#engine.project(record),
         time: ev.time,
         id: ev.id,
         evidence,

@@ -12,7 +12,15 @@ export interface ExportContext {
   tool: { name: string; version: string; informationUri?: string };
   /** Metadata of every rule that produced a finding (maybe more). */
   rules: RuleMeta[];
-  run?: { startedAt: string; finishedAt: string; inputs: string[]; events: number; badInputs: number };
+  run?: {
+    startedAt: string;
+    finishedAt: string;
+    inputs: string[];
+    events: number;
+    badInputs: number;
+    /** Events at least one detection rule matched. */
+    matchedEvents?: number;
+  };
 }
 
 /**
@@ -43,6 +51,7 @@ const ExportContextSchema = z.object({
       inputs: z.array(z.string()),
       events: z.number().int().nonnegative(),
       badInputs: z.number().int().nonnegative(),
+      matchedEvents: z.number().int().nonnegative().optional(),
     })
     .optional(),
 });

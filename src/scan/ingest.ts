@@ -50,7 +50,7 @@ export async function scanLogs(opts: ScanOptions): Promise<void> {
   const looked = new Set<string>();
   const prefilter = scanPrefilter(detector, !!usage, opts.parseAll);
   for await (const batch of readLogs(opts.inputs, {
-    prefilter: prefilter?.test,
+    prefilter,
     onSkipped: (n) => {
       detector?.countUnparsed(n);
       usage?.ingest.countUnparsed(n);

@@ -25,7 +25,7 @@ async function run(task: ScanTask): Promise<ScanResult> {
   let alreadyCounted = 0;
   let last: Location | undefined;
   const opts: ReadOptions = {
-    prefilter: prefilter?.test,
+    prefilter,
     onBadInput: (b) => result.bad.push(serializeBad(b)),
     onSkipped: (n) => {
       result.skipped += n;

@@ -25,4 +25,4 @@ export { isPlainNdjson, listLocalLogFiles, readCloudTrail, readLogs, readNdjsonR
 export { MAX_EXCERPT_BYTES } from './excerpt.js';
 export { NON_CLOUDTRAIL_MARKERS, recordKind } from './kind.js';
 export { Quarantine } from './quarantine.js';
-export type { BadInput, RawRecord, ReadOptions, ReadProgress } from './types.js';
+export type { BadInput, RawRecord, ReadOptions, ReadProgress, RecordFilter } from './types.js';

@@ -2,6 +2,15 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventSource } from '../domain/index.js';
 import type { JackstopError, Location } from '../errors.js';
 
+/**
+ * A test on a record's raw JSON text (as a string, or as UTF-8 bytes) that is false only when no
+ * consumer can want the record.
+ */
+export interface RecordFilter {
+  test(text: string): boolean;
+  testBytes(bytes: Uint8Array, start: number, end: number): boolean;
+}
+
 /** One raw audit record, untouched, with where it came from. */
 export interface RawRecord {
   record: Record<string, unknown>;
@@ -50,7 +59,7 @@ export interface ReadOptions {
    * (`ReadProgress.skipped`, `onSkipped`), not yielded; syntax errors inside them go unreported,
    * but a line or document cut short still is.
    */
-  prefilter?: (text: string) => boolean;
+  prefilter?: RecordFilter;
   /** Called with the number of records the prefilter let go unparsed, at the end of each file. */
   onSkipped?(count: number): void;
 }

@@ -218,6 +218,7 @@ export async function runDetect(opts: DetectOptions, io: DetectIo): Promise<Dete
         inputs: opts.inputs,
         events: detector.stats.events,
         badInputs,
+        matchedEvents: detector.stats.matchedEvents,
       },
     });
   }

@@ -248,6 +248,7 @@ export class CorrelationEngine<T> {
   /** All live groups, least recently touched first. */
   readonly #groups = new Map<string, Group<T>>();
   #maxT = Number.NEGATIVE_INFINITY;
+  readonly #fields = new Map<string, FieldPath>();
   #seq = 0;
   #sinceSweep = 0;
 
@@ -268,7 +269,22 @@ export class CorrelationEngine<T> {
         list.push({ rt, index });
         this.#byBase.set(base, list);
       });
+      for (const p of [...rt.groupPaths.flat(), ...rt.valuePaths]) if (p) this.#fields.set(p.path, p);
     });
+  }
+
+  /**
+   * The part of a record the correlations read: the first value at each group-by and value field,
+   * keyed by field name. `observe` on it decides exactly as on the whole record, so a worker thread
+   * can hand over this instead of the record.
+   */
+  project(record: SigmaRecord): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, p] of this.#fields) {
+      const v = firstLeaf(p, record);
+      if (v !== undefined) out[name] = v;
+    }
+    return out;
   }
 
   /** True if some correlation references `rule` (so its matches must be offered to `observe`). */

@@ -95,9 +95,16 @@ function checkNoFalseNegative(
       for (const t of texts) {
         expect(own(rule).test(t), `${rule.title} matches but its prefilter rejects:\n${t.slice(0, 400)}`).toBe(true);
         expect(all.test(t), `${rule.title} matches but the combined prefilter rejects`).toBe(true);
+        const bytes = Buffer.from(`xx${t}yy`);
+        expect(own(rule).testBytes(bytes, 2, bytes.length - 2), `${rule.title}: bytes`).toBe(true);
       }
     }
-    if (!any && !all.test(texts[0]!)) rejected++;
+    if (!any && !all.test(texts[0]!)) {
+      rejected++;
+      // Bytes and text agree; a rejected record is rejected as bytes too.
+      const bytes = Buffer.from(texts[0]!);
+      expect(all.testBytes(bytes, 0, bytes.length)).toBe(false);
+    }
   }
   return { matched, rejected, ruleRejected };
 }

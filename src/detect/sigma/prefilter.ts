@@ -25,8 +25,8 @@ import type { DetectionNode, DetectionRule, ValueTest } from './ast.js';
 /** Shorter literals match almost every record: they are not worth a search. */
 const MIN_LITERAL = 3;
 const NUMBER_TEXT = /^[0-9.e+-]*$/;
-/** Texts that may hide a literal: an escape JSON allows but does not require, or any non-ASCII character. */
-const TRIGGERS = ['\\\\u', '\\\\/', '[^\\x00-\\x7f]'];
+/** Escapes JSON allows but does not require, which may hide a literal (non-ASCII characters are hits too). */
+const ESCAPE_TRIGGERS = ['\\u', '\\/'];
 
 /** Literals (lower-case) one of which every matching record holds, with how selective the choice looks. */
 interface Anchor {
@@ -242,6 +242,8 @@ function fieldScores(rules: readonly DetectionRule[]): (field: string) => number
 export interface RecordPrefilter {
   /** False only if no rule (and no extra consumer) can match the record whose raw JSON text this is. */
   readonly test: (text: string) => boolean;
+  /** `test` on the UTF-8 bytes `[start, end)` of `bytes`, without decoding them. */
+  readonly testBytes: (bytes: Uint8Array, start: number, end: number) => boolean;
   /** The literals searched for (lower-case), sorted. */
   readonly literals: readonly string[];
   /** Rules without a literal anchor: while there is one, every record passes. */
@@ -271,10 +273,110 @@ export function recordPrefilter(rules: readonly DetectionRule[], extra: readonly
     literals.add(l);
   }
   const sorted = [...literals].sort();
-  if (unanchored.length > 0) return { test: () => true, literals: sorted, unanchored };
+  if (unanchored.length > 0) return { test: () => true, testBytes: () => true, literals: sorted, unanchored };
   // Literals that contain another literal are redundant (the shorter one is found first anyway).
   const needed = sorted.filter((l) => !sorted.some((o) => o !== l && l.includes(o)));
-  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  const re = new RegExp([...needed.map(quote), ...TRIGGERS].join('|'), 'i');
-  return { test: (text) => re.test(text), literals: sorted, unanchored };
+  const ac = new LiteralAutomaton([...needed, ...ESCAPE_TRIGGERS]);
+  return {
+    test: (text) => ac.testString(text),
+    testBytes: (bytes, start, end) => ac.testBytes(bytes, start, end),
+    literals: sorted,
+    unanchored,
+  };
+}
+
+/**
+ * Aho-Corasick over ASCII, case-insensitive, as a dense automaton: one table step per byte, the
+ * literals all searched in one pass. A character outside ASCII is a hit by itself (see the module
+ * comment), so UTF-8 bytes need no decoding.
+ */
+class LiteralAutomaton {
+  /** Byte (or char code < 128) → symbol class; 0 for characters no literal holds. */
+  readonly #cls = new Uint8Array(128);
+  /** next state × classes, pre-multiplied; negative when the next state ends a literal. */
+  readonly #delta: Int32Array;
+
+  constructor(literals: readonly string[]) {
+    let classes = 1;
+    for (const l of literals) {
+      for (let i = 0; i < l.length; i++) {
+        const c = l.charCodeAt(i);
+        const lower = c >= 65 && c <= 90 ? c + 32 : c;
+        if (this.#cls[lower] === 0) {
+          this.#cls[lower] = classes;
+          if (lower >= 97 && lower <= 122) this.#cls[lower - 32] = classes;
+          classes++;
+        }
+      }
+    }
+    // The trie.
+    const next: number[][] = [new Array<number>(classes).fill(-1)];
+    const ends: boolean[] = [false];
+    for (const l of literals) {
+      let s = 0;
+      for (let i = 0; i < l.length; i++) {
+        const k = this.#cls[l.charCodeAt(i)]!;
+        if (next[s]![k] === -1) {
+          next[s]![k] = next.length;
+          next.push(new Array<number>(classes).fill(-1));
+          ends.push(false);
+        }
+        s = next[s]![k]!;
+      }
+      ends[s] = true;
+    }
+    // Failure links, breadth first, turning the trie into a full transition table.
+    const fail = new Array<number>(next.length).fill(0);
+    const queue: number[] = [];
+    for (let k = 0; k < classes; k++) {
+      const t = next[0]![k]!;
+      if (t === -1) next[0]![k] = 0;
+      else queue.push(t);
+    }
+    for (let q = 0; q < queue.length; q++) {
+      const s = queue[q]!;
+      ends[s] = ends[s]! || ends[fail[s]!]!;
+      for (let k = 0; k < classes; k++) {
+        const t = next[s]![k]!;
+        if (t === -1) next[s]![k] = next[fail[s]!]![k]!;
+        else {
+          fail[t] = next[fail[s]!]![k]!;
+          queue.push(t);
+        }
+      }
+    }
+    this.#delta = new Int32Array(next.length * classes);
+    for (let s = 0; s < next.length; s++) {
+      for (let k = 0; k < classes; k++) {
+        const t = next[s]![k]!;
+        this.#delta[s * classes + k] = ends[t] ? -1 : t * classes;
+      }
+    }
+  }
+
+  testBytes(b: Uint8Array, start: number, end: number): boolean {
+    const cls = this.#cls;
+    const delta = this.#delta;
+    let s = 0;
+    for (let i = start; i < end; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) return true;
+      s = delta[s + cls[c]!]!;
+      if (s < 0) return true;
+    }
+    return false;
+  }
+
+  testString(text: string): boolean {
+    const cls = this.#cls;
+    const delta = this.#delta;
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return true;
+      s = delta[s + cls[c]!]!;
+      if (s < 0) return true;
+    }
+    return false;
+  }
 }

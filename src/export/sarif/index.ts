@@ -300,6 +300,11 @@ function toInvocation(ctx: ExportContext): Invocation {
           ],
         }
       : {}),
-    properties: { events: run.events, badInputs: run.badInputs, inputs: run.inputs },
+    properties: {
+      events: run.events,
+      badInputs: run.badInputs,
+      inputs: run.inputs,
+      ...(run.matchedEvents !== undefined ? { matchedEvents: run.matchedEvents } : {}),
+    },
   };
 }

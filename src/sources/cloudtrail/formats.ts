@@ -6,6 +6,7 @@
  */
 import { JackstopError, type Location } from '../../errors.js';
 import { clipExcerpt, excerptAround } from '../excerpt.js';
+import type { RecordFilter } from '../types.js';
 import { type CsvError, CsvParser, type CsvRow } from './csv.js';
 import { fieldName, recordFromColumns } from './fields.js';
 import { JsonElementScanner, type ScannedElement } from './json-scanner.js';
@@ -36,7 +37,7 @@ export interface FormatContext {
   /** A single record (NDJSON line, array element, CSV row) longer than this is reported, not read. */
   maxRecordChars: number;
   /** See `ReadOptions.prefilter`. */
-  prefilter?: ((text: string) => boolean) | undefined;
+  prefilter?: RecordFilter | undefined;
 }
 
 /**
@@ -44,13 +45,15 @@ export interface FormatContext {
  * whole CloudTrail event (a line cut short or garbled at its ends, or of another kind, is still
  * parsed, to be reported).
  */
-function skippable(text: string, prefilter: ((text: string) => boolean) | undefined): boolean {
+function skippable(text: string, prefilter: RecordFilter | undefined): boolean {
   if (!prefilter) return false;
   let a = 0;
   let b = text.length - 1;
   while (a <= b && isWs(text.charCodeAt(a))) a++;
   while (b >= a && isWs(text.charCodeAt(b))) b--;
-  return text.charCodeAt(a) === 0x7b && text.charCodeAt(b) === 0x7d && !prefilter(text) && looksLikeCloudTrail(text);
+  return (
+    text.charCodeAt(a) === 0x7b && text.charCodeAt(b) === 0x7d && !prefilter.test(text) && looksLikeCloudTrail(text)
+  );
 }
 
 /**
@@ -472,15 +475,14 @@ function isWsByte(c: number | undefined): boolean {
 }
 
 /** True when bytes [s, e) hold a JSON object (by its first and last significant bytes) the prefilter rejects. */
-function skippableBytes(buf: Buffer, s: number, e: number, prefilter: (text: string) => boolean): boolean {
+function skippableBytes(buf: Buffer, s: number, e: number, prefilter: RecordFilter): boolean {
   let a = s;
   let b = e - 1;
   while (a <= b && isWsByte(buf[a])) a++;
   while (b >= a && isWsByte(buf[b])) b--;
-  // latin1 keeps one character per byte: non-ASCII bytes stay non-ASCII, which the prefilter lets through.
-  if (buf[a] !== 0x7b || buf[b] !== 0x7d) return false;
-  const text = buf.toString('latin1', s, e);
-  return !prefilter(text) && looksLikeCloudTrail(text);
+  if (buf[a] !== 0x7b || buf[b] !== 0x7d || prefilter.testBytes(buf, s, e)) return false;
+  const line = buf.subarray(s, e);
+  return line.includes('"eventSource"') && line.includes('"eventName"');
 }
 
 /**
@@ -571,7 +573,7 @@ export async function* readNdjsonBytes(
 export function readRecordsBytes(
   doc: Buffer,
   ctx: FormatContext,
-  prefilter: (text: string) => boolean,
+  prefilter: RecordFilter,
 ): Generator<void> | undefined {
   const found = recordSpans(doc, ['Records']);
   if (!found.ok || found.container !== 'Records' || found.count === 0) return undefined;
