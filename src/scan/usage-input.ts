@@ -22,8 +22,17 @@ export function mayBeInvocation(record: Record<string, unknown>, kind: EventSour
   );
 }
 
+const resolved = { cwd: '', file: '', abs: '' };
+
 /** The store knows files by absolute path or S3 URI. */
 export function absolute(location: Location, cwd: string): Location {
   const file = location.file;
-  return file && file !== '-' && !file.startsWith('s3://') ? { ...location, file: resolve(cwd, file) } : location;
+  if (!file || file === '-' || file.startsWith('s3://')) return location;
+  // Records come file after file: resolve each path once.
+  if (file !== resolved.file || cwd !== resolved.cwd) {
+    resolved.cwd = cwd;
+    resolved.file = file;
+    resolved.abs = resolve(cwd, file);
+  }
+  return { ...location, file: resolved.abs };
 }

@@ -54,10 +54,11 @@ export interface ReadOptions {
   stdin?: NodeJS.ReadableStream;
   signal?: AbortSignal;
   /**
-   * A test on a record's raw JSON text: false means no consumer wants the record, so it is not
-   * parsed (NDJSON lines and the elements of `{"Records":[…]}` files). Such records are counted
-   * (`ReadProgress.skipped`, `onSkipped`), not yielded; syntax errors inside them go unreported,
-   * but a line or document cut short still is.
+   * A test on a record's raw JSON text: false means no consumer wants the record, so a record that
+   * looks like a whole CloudTrail event (an object with `eventSource` and `eventName`) is not parsed
+   * (NDJSON lines and the elements of `{"Records":[…]}` files, read as bytes). Such records are
+   * counted (`ReadProgress.skipped`, `onSkipped`), not yielded; syntax errors inside them go
+   * unreported, but a line or document cut short, or a record of another kind, still is.
    */
   prefilter?: RecordFilter;
   /** Called with the number of records the prefilter let go unparsed, at the end of each file. */

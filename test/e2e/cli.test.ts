@@ -206,6 +206,24 @@ describe('jackstop detect', () => {
     expect(missing.stderr).toMatch(/no-such-dir.*\[JACKSTOP_INPUT_NOT_FOUND\]/);
     expect(run(['detect', 'probe.json.gz', '--format', 'xml']).code).toBe(2);
     expect(run(['detect', 'probe.json.gz', '--since', 'last tuesday']).code).toBe(2);
+    const workers = run(['detect', 'probe.json.gz', '--workers', 'many']);
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toMatch(/--workers.*whole number/);
+  });
+
+  it('reports the same with worker threads and with the prefilter off as on one thread', () => {
+    const report = (extra: string[]) => {
+      const r = run(['detect', join(root, 'samples'), '--no-store', '--format', 'json', '--fail-on', 'none', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { run: { events: number; matchedEvents: number }; findings: unknown[] };
+      // The remediation text quotes the time of the run: the one thing allowed to differ.
+      const findings = JSON.stringify(out.findings).replace(/TokenIssueTime[^0-9]+[0-9T:-]+Z/g, 'NOW');
+      return { events: out.run.events, matched: out.run.matchedEvents, findings };
+    };
+    const one = report(['--workers', '0']);
+    expect(one.matched).toBeGreaterThan(0);
+    expect(report(['--workers', '2'])).toEqual(one);
+    expect(report(['--workers', '0', '--no-prefilter'])).toEqual(one);
   });
 
   it.skipIf(!existsSync(shared))('runs the real shared CloudTrail logs end to end with the SigmaHQ rules', () => {

@@ -252,11 +252,26 @@ describe('record prefilter', () => {
     const other = parseSigma(ruleYaml('sel:\n    eventName: DeleteUser\ncondition: sel'))[0];
     if (!other?.ok || other.rule.kind !== 'detection') throw new Error('rule did not parse');
     const pre = recordPrefilter([p.rule, other.rule]);
-    expect(pre.literals).toEqual(['createuser', 'deleteuser']);
+    // Whole values are searched with their quotes: "createuser" is rarer than createuser.
+    expect(pre.literals).toEqual(['"createuser"', '"deleteuser"']);
     expect(pre.test('{"eventName":"CREATEUSER"}')).toBe(true);
     expect(pre.test('{"eventSource":"iam.amazonaws.com","eventName":"ListUsers"}')).toBe(false);
     expect(pre.test('{"eventName":"\\u0043reateUser"}')).toBe(true);
     expect(pre.test('{"eventName":"Créate"}')).toBe(true);
+  });
+
+  it('quotes whole values, but not where a JSON true, false or null could be the match', () => {
+    for (const [detection, record] of [
+      ['sel:\n    readOnly|startswith: fal\ncondition: sel', { readOnly: false }],
+      ['sel:\n    managementEvent|endswith: ue\ncondition: sel', { managementEvent: true }],
+      ['sel:\n    responseElements: "null"\ncondition: sel', { responseElements: 'null' }],
+      ['sel:\n    eventName: ConsoleLogin\ncondition: sel', { eventName: 'consolelogin' }],
+    ] as const) {
+      const [p] = parseSigma(ruleYaml(detection));
+      if (!p?.ok || p.rule.kind !== 'detection') throw new Error(`rule did not parse: ${detection}`);
+      expect(compileRule(p.rule).match(record), detection).toBe(true);
+      expect(recordPrefilter([p.rule]).test(JSON.stringify(record)), detection).toBe(true);
+    }
   });
 
   it('finds the text every match of a regex contains', () => {

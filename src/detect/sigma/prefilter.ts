@@ -115,6 +115,21 @@ export function regexLiteral(pattern: string): string | undefined {
   return best === '' ? undefined : best;
 }
 
+/** JSON literals a string test also matches unquoted (`String(true)`); numbers never get here. */
+const BARE = new Set(['true', 'false', 'null']);
+
+/**
+ * A whole value, or its start or end, written as a JSON string holds it: with the quote beside it.
+ * `"encrypt"` is far rarer than `encrypt`, which `encryptionContext` holds.
+ */
+function quoted(lit: string, op: 'equals' | 'startswith' | 'endswith'): string {
+  for (const bare of BARE) {
+    if (op === 'equals' ? bare === lit : op === 'startswith' ? bare.startsWith(lit) : bare.endsWith(lit)) return lit;
+  }
+  if (op === 'equals') return `"${lit}"`;
+  return op === 'startswith' ? `"${lit}` : `${lit}"`;
+}
+
 /** The literal a record must hold for this value test to pass, or undefined when there is none. */
 function literalsOf(t: ValueTest, out: Set<string>): boolean {
   switch (t.kind) {
@@ -127,9 +142,10 @@ function literalsOf(t: ValueTest, out: Set<string>): boolean {
       } else {
         text = t.value;
       }
-      const lit = safeRun(t.cased ? text : text.toLowerCase());
+      const folded = t.cased ? text : text.toLowerCase();
+      const lit = safeRun(folded);
       if (lit === undefined) return false;
-      out.add(lit);
+      out.add(lit === folded && t.op !== 'glob' && t.op !== 'contains' ? quoted(lit, t.op) : lit);
       return true;
     }
     case 'regex': {
