@@ -44,7 +44,7 @@ export interface DetectedFinding {
 }
 
 /** Event ids handed to the store per finding: enough to re-count re-reads exactly for all but the noisiest rules. */
-export const LINKED_EVENT_CAP = 1_000;
+export const LINKED_EVENT_CAP = 100;
 
 /** One (rule, subject) aggregate of a worker's share of the input. */
 export interface AggregateState {

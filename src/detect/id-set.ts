@@ -1,10 +1,21 @@
 /**
- * A set of event ids that costs 8 bytes (and some slack) per id instead of a JS string each: a rule
- * that matches most records of a months-long replay (SigmaHQ's AssumeRole rule matches every
- * assumed-role call) would otherwise hold millions of strings. Ids are kept as 64-bit hashes, so two
- * different ids collide with probability about n² / 2⁶⁵ (10⁻⁶ at ten million ids): `add` may then
- * say "seen" for a new id, undercounting by one.
+ * The distinct event ids behind a finding, in bounded memory. A rule that matches most records of a
+ * months-long replay (SigmaHQ's AssumeRole rule matches every assumed-role call) would otherwise
+ * hold millions of strings.
+ *
+ * Up to `EXACT_IDS` ids are kept as 64-bit hashes (two ids collide with probability about n² / 2⁶⁵)
+ * and counted exactly. Beyond that the set becomes a HyperLogLog sketch (16 KiB, 2¹⁴ registers):
+ * `size` is then an estimate within about 1% (linear counting, near exact, while registers are
+ * mostly empty), and `add` can no longer tell a repeated id from a new one. Elastic's cardinality
+ * aggregation makes the same trade (exact below a threshold, HyperLogLog++ above).
  */
+
+/** Ids counted exactly per set; above, an estimate. */
+export const EXACT_IDS = 1024;
+
+const P = 14;
+const M = 1 << P;
+const ALPHA = 0.7213 / (1 + 1.079 / M);
 
 /** Two independent 32-bit hashes of a string (cyrb53's mixing, both halves kept). */
 function hash64(s: string, out: Uint32Array): void {
@@ -27,9 +38,11 @@ function hash64(s: string, out: Uint32Array): void {
 const scratch = new Uint32Array(2);
 
 export class IdSet {
-  #slots: Uint32Array;
+  #slots: Uint32Array | undefined;
   #mask: number;
-  size = 0;
+  #count = 0;
+  /** The HyperLogLog registers, once past EXACT_IDS. */
+  #registers: Uint8Array | undefined;
 
   constructor(initialCapacity = 16) {
     let cap = 16;
@@ -38,36 +51,71 @@ export class IdSet {
     this.#mask = cap - 1;
   }
 
-  /** Adds the id; false when it (or an id with the same 64-bit hash) was there already. */
-  add(id: string): boolean {
-    hash64(id, scratch);
-    const added = this.#insert(scratch[0]!, scratch[1]!);
-    if (added && this.size * 2 > this.#mask + 1) this.#grow();
-    return added;
+  /** Distinct ids added: exact up to EXACT_IDS, an estimate above. */
+  get size(): number {
+    const r = this.#registers;
+    if (!r) return this.#count;
+    let sum = 0;
+    let zeros = 0;
+    for (let j = 0; j < M; j++) {
+      sum += 2 ** -r[j]!;
+      if (r[j] === 0) zeros++;
+    }
+    const raw = (ALPHA * M * M) / sum;
+    const estimate = raw <= 2.5 * M && zeros > 0 ? M * Math.log(M / zeros) : raw;
+    // Never below what was counted exactly before the switch.
+    return Math.max(EXACT_IDS, Math.round(estimate));
   }
 
-  has(id: string): boolean {
+  /** True when exact: `size` is a count, and `add` tells repeats apart. */
+  get exact(): boolean {
+    return this.#registers === undefined;
+  }
+
+  /**
+   * Adds the id; false when it (or an id with the same 64-bit hash) was there already. Once the set
+   * is an estimate, always true.
+   */
+  add(id: string): boolean {
     hash64(id, scratch);
     const a = scratch[0]!;
     const b = scratch[1]!;
-    const slots = this.#slots;
-    for (let i = a & this.#mask; ; i = (i + 1) & this.#mask) {
-      const x = slots[2 * i]!;
-      const y = slots[2 * i + 1]!;
-      if (x === 0 && y === 0) return false;
-      if (x === a && y === b) return true;
+    if (this.#registers) {
+      this.#observe(a, b);
+      return true;
+    }
+    const added = this.#insert(a, b);
+    if (!added) return false;
+    if (this.#count > EXACT_IDS) this.#toSketch();
+    else if (this.#count * 2 > this.#mask + 1) this.#grow();
+    return true;
+  }
+
+  #observe(a: number, b: number): void {
+    const r = this.#registers!;
+    const j = a >>> (32 - P);
+    const rank = b === 0 ? 33 : Math.clz32(b) + 1;
+    if (rank > r[j]!) r[j] = rank;
+  }
+
+  #toSketch(): void {
+    const old = this.#slots!;
+    this.#registers = new Uint8Array(M);
+    this.#slots = undefined;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] !== 0 || old[i + 1] !== 0) this.#observe(old[i]!, old[i + 1]!);
     }
   }
 
   #insert(a: number, b: number): boolean {
-    const slots = this.#slots;
+    const slots = this.#slots!;
     for (let i = a & this.#mask; ; i = (i + 1) & this.#mask) {
       const x = slots[2 * i]!;
       const y = slots[2 * i + 1]!;
       if (x === 0 && y === 0) {
         slots[2 * i] = a;
         slots[2 * i + 1] = b;
-        this.size++;
+        this.#count++;
         return true;
       }
       if (x === a && y === b) return false;
@@ -75,10 +123,10 @@ export class IdSet {
   }
 
   #grow(): void {
-    const old = this.#slots;
+    const old = this.#slots!;
     this.#slots = new Uint32Array(old.length * 2);
     this.#mask = old.length - 1;
-    this.size = 0;
+    this.#count = 0;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i] !== 0 || old[i + 1] !== 0) this.#insert(old[i]!, old[i + 1]!);
     }
