@@ -19,8 +19,8 @@ export interface IngestPassOptions {
   progress?: boolean;
   /** Parse every record, also those no rule can match (default: a prefilter skips them unparsed). */
   parseAll?: boolean;
-  /** Worker threads (see `scan`); undefined: by input size and cores. */
-  workers?: number;
+  /** Worker threads (see `scan`); undefined: this thread only. */
+  workers?: number | 'auto';
 }
 
 /** At most this many bad-input lines on stderr; the rest are only counted (and quarantined by detect). */

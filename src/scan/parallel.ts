@@ -26,10 +26,12 @@ const QUEUE_PER_WORKER = 2;
 
 export interface ParallelScanOptions extends ScanOptions {
   /**
-   * Worker threads. 0 or 1: read in this thread. Undefined: one per core (at most 8) when every
-   * input is a local file or folder and there are at least 64 MiB of them, else this thread.
+   * Worker threads. Undefined, 0 or 1: read in this thread. `auto`: one per core (at most 8) when
+   * every input is a local file or folder and there are at least 64 MiB of them, else this thread.
+   * Not the default yet: each worker is a V8 heap of its own, and on long replays the process grows
+   * well past the one-thread footprint (bench/RESULTS.md).
    */
-  workers?: number;
+  workers?: number | 'auto';
   /** Tuning (tests): plain NDJSON files from this size on are split into ranges of about `rangeBytes`. */
   rangeMinBytes?: number;
   rangeBytes?: number;
@@ -49,7 +51,7 @@ function isLocal(input: string): boolean {
 /** Reads the inputs once, feeding the detector and the usage counter, in worker threads when that pays. */
 export async function scan(opts: ParallelScanOptions): Promise<{ workers: number }> {
   const local = opts.inputs.every(isLocal);
-  if (!local || opts.workers === 0 || opts.workers === 1) {
+  if (!local || opts.workers === undefined || opts.workers === 0 || opts.workers === 1) {
     await scanLogs(opts);
     return { workers: 0 };
   }
@@ -59,8 +61,11 @@ export async function scan(opts: ParallelScanOptions): Promise<{ workers: number
     ? files.reduce((s, f) => s + (f.size ?? 0), 0)
     : undefined;
   const workers =
-    opts.workers ??
-    (bytesTotal !== undefined && bytesTotal >= AUTO_MIN_BYTES ? Math.min(availableParallelism(), 8) : 1);
+    opts.workers !== 'auto'
+      ? opts.workers
+      : bytesTotal !== undefined && bytesTotal >= AUTO_MIN_BYTES
+        ? Math.min(availableParallelism(), 8)
+        : 1;
   if (workers <= 1 || files.length === 0) {
     await scanLogs(opts);
     return { workers: 0 };

@@ -55,8 +55,8 @@ export interface DetectOptions {
   lateTolerance?: string;
   /** Parse every record, also those the prefilter shows no rule can match (finds syntax errors in them too). */
   parseAll?: boolean;
-  /** Worker threads reading local files; undefined: one per core for large inputs. */
-  workers?: number;
+  /** Worker threads reading local files (`auto`: one per core for large inputs); undefined: this thread. */
+  workers?: number | 'auto';
   quiet: boolean;
   /** Progress bar: default when stderr is a TTY. */
   progress?: boolean;
@@ -341,8 +341,8 @@ export function detectCommand(program: Command): void {
       'how far behind the newest event a record may arrive and still count in correlation windows (default 5m)',
     )
     .option(
-      '--workers <n>',
-      'threads reading local files (0: this thread only; default: one per core when there are 64 MiB or more)',
+      '--workers <n|auto>',
+      'threads reading local files: a number, or auto (one per core from 64 MiB of input); default: this thread only',
       parseWorkers,
     )
     .option(
@@ -385,10 +385,11 @@ function inWindow(hour: string, since?: Date, until?: Date): boolean {
   return (!since || ms + HOUR_MS > since.getTime()) && (!until || ms < until.getTime());
 }
 
-function parseWorkers(v: string): number {
+function parseWorkers(v: string): number | 'auto' {
+  if (v === 'auto') return 'auto';
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 64) {
-    throw new InvalidArgumentError('expected a whole number of threads from 0 to 64');
+    throw new InvalidArgumentError('expected auto or a whole number of threads from 0 to 64');
   }
   return n;
 }
