@@ -5,20 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../../bench/cloudtrail-mix.js';
 import { JackstopError } from '../../errors.js';
 import { allRecords, SIGMA_DIR } from './datasets.testutil.js';
 import { compileRule, parseSigma } from './index.js';
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = [
   '|',
@@ -81,7 +71,7 @@ describe('mutated rules', () => {
   const sample = aws.slice(0, 40);
 
   it('never throw: each document is a working rule or a located rule error', () => {
-    const rand = prng(20260805);
+    const rand = rng(20260805);
     let accepted = 0;
     let refused = 0;
     for (let round = 0; round < 20; round++) {

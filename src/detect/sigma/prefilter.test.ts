@@ -7,21 +7,12 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../../bench/cloudtrail-mix.js';
 import { loadBuiltinRules } from '../rules/index.js';
 import { CONFORMANCE_CASES, ruleYaml } from './conformance.cases.js';
 import { allRecords, type JsonRecord, SIGMA_DIR } from './datasets.testutil.js';
 import { type CompiledRule, compileRule, type DetectionRule, loadRules, parseSigma, type SigmaRule } from './index.js';
 import { isSafeLiteral, recordPrefilter, regexLiteral } from './prefilter.js';
-
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** JSON with every character a producer may escape escaped: non-ASCII and, at random, ASCII letters and `/`. */
 function escapedJson(record: unknown, rand: () => number, all = false): string {
@@ -116,7 +107,7 @@ describe('record prefilter', () => {
     const { aws, azure, gcp } = allRecords();
     const records = [...aws, ...azure, ...gcp];
     expect(records.length).toBeGreaterThan(900);
-    const { matched, rejected } = checkNoFalseNegative(rules, records, prng(1));
+    const { matched, rejected } = checkNoFalseNegative(rules, records, rng(1));
     expect(matched).toBeGreaterThan(100);
     // The rules are anchored: records no rule matches are mostly skipped without parsing.
     expect(recordPrefilter(rules).unanchored.map((r) => r.title)).toEqual([]);
@@ -124,7 +115,7 @@ describe('record prefilter', () => {
   });
 
   it('passes every record of the conformance table that its rule matches', () => {
-    const rand = prng(2);
+    const rand = rng(2);
     let checked = 0;
     for (const c of CONFORMANCE_CASES) {
       const parsed = parseSigma(ruleYaml(c.detection, c.name), { placeholders: c.placeholders });
@@ -146,7 +137,7 @@ describe('record prefilter', () => {
   });
 
   it('holds on a fuzzed corpus: rules made from record values, records with non-ASCII and escapes', () => {
-    const rand = prng(20261123);
+    const rand = rng(20261123);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const { aws } = allRecords();
     const base = aws.slice(0, 400);

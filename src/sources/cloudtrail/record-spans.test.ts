@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { rng } from '../../../bench/cloudtrail-mix.js';
 import { DATASETS } from '../../../test/datasets.js';
 import { type RecordSpans, recordSpans } from './record-spans.js';
 
@@ -252,17 +253,6 @@ describe('recordSpans: broken documents give the error result', () => {
 
 // ---- Fuzzing with a seeded random JSON generator -------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const CHARS = [
   ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:@',
   ...'{}[]",\\/"\\"\\',
@@ -299,7 +289,7 @@ class Gen {
     /** No escapes in keys and no "Records" key below the top level (for the mutation fuzz's oracle). */
     readonly plainKeys = false,
   ) {
-    this.#r = mulberry32(seed);
+    this.#r = rng(seed);
   }
   int(n: number): number {
     return Math.floor(this.#r() * n);
