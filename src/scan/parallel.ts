@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { JackstopError } from '../errors.js';
 import { findPackageRoot } from '../package-root.js';
-import { isPlainNdjson, listLocalLogFiles, type ReadProgress } from '../sources/index.js';
+import { isPlainNdjson, isS3Uri, listLocalLogFiles, type ReadProgress } from '../sources/index.js';
 import { type ScanOptions, scanLogs } from './ingest.js';
 import { deserializeBad, type ScanResult, type ScanTask, type WorkerSetup } from './protocol.js';
 
@@ -45,7 +45,7 @@ function workerPath(): string {
 }
 
 function isLocal(input: string): boolean {
-  return input !== '-' && !/^s3:\/\//i.test(input);
+  return input !== '-' && !isS3Uri(input);
 }
 
 /** Reads the inputs once, feeding the detector and the usage counter, in worker threads when that pays. */

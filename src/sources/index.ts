@@ -22,6 +22,7 @@
  * JSON-encoded string, which is decoded so rules can address `properties.<field>`.
  */
 export { isPlainNdjson, listLocalLogFiles, readCloudTrail, readLogs, readNdjsonRange } from './cloudtrail/read.js';
+export { isS3Uri } from './cloudtrail/s3-uri.js';
 export { MAX_EXCERPT_BYTES } from './excerpt.js';
 export { NON_CLOUDTRAIL_MARKERS, recordKind } from './kind.js';
 export { Quarantine } from './quarantine.js';

@@ -26,6 +26,7 @@ import {
   type TextInput,
 } from './formats.js';
 import { localSources, stdinSource } from './local.js';
+import { isS3Uri } from './s3-uri.js';
 import type { Sink } from './sink.js';
 import type { Source } from './source.js';
 
@@ -549,7 +550,7 @@ export async function* readCloudTrailWith(
     for (const input of inputs) {
       signal?.throwIfAborted();
       if (input === '-') found.push(stdinSource(opts.stdin ?? process.stdin));
-      else if (/^s3:\/\//i.test(input)) {
+      else if (isS3Uri(input)) {
         const { s3Sources } = await import('./s3.js');
         found.push(
           ...(await s3Sources(input, {

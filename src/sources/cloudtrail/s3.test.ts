@@ -13,7 +13,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { BadInput, RawRecord, ReadProgress } from '../types.js';
 import { DEFAULT_LIMITS, type ReadLimits, readCloudTrailWith } from './read.js';
-import { isDigestKey, parseS3Uri, s3Error } from './s3.js';
+import { isDigestKey, s3Error } from './s3.js';
+import { parseS3Uri } from './s3-uri.js';
 
 const s3 = mockClient(S3Client);
 const client = new S3Client({ region: 'us-east-1' });

@@ -14,21 +14,7 @@ import type { Source } from './source.js';
 
 const ADVICE = z.object({ advice: z.record(z.string(), z.string()) }).parse(s3ErrorsFile).advice;
 
-export interface S3Uri {
-  bucket: string;
-  prefix: string;
-}
-
-export function isS3Uri(input: string): boolean {
-  return /^s3:\/\//i.test(input);
-}
-
-/** `s3://bucket/prefix` → bucket and prefix; undefined when there is no bucket. */
-export function parseS3Uri(input: string): S3Uri | undefined {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/is.exec(input);
-  if (!m?.[1]) return undefined;
-  return { bucket: m[1], prefix: m[2] ?? '' };
-}
+import { parseS3Uri } from './s3-uri.js';
 
 /** CloudTrail writes integrity digests beside the logs: `AWSLogs/<account>/CloudTrail-Digest/…`. */
 export function isDigestKey(key: string): boolean {
