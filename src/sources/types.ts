@@ -2,12 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventSource } from '../domain/index.js';
 import type { JackstopError, Location } from '../errors.js';
 
-/**
- * A test on a record's raw JSON text (as a string, or as UTF-8 bytes) that is false only when no
- * consumer can want the record.
- */
+/** A test on a record's raw JSON text, as UTF-8 bytes: false only when no consumer can want the record. */
 export interface RecordFilter {
-  test(text: string): boolean;
   testBytes(bytes: Uint8Array, start: number, end: number): boolean;
 }
 

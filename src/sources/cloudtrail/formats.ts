@@ -36,32 +36,6 @@ export interface FormatContext {
   sink: Sink;
   /** A single record (NDJSON line, array element, CSV row) longer than this is reported, not read. */
   maxRecordChars: number;
-  /** See `ReadOptions.prefilter`. */
-  prefilter?: RecordFilter | undefined;
-}
-
-/**
- * Whether a line may be left unparsed: the prefilter says no consumer wants it, and it looks like a
- * whole CloudTrail event (a line cut short or garbled at its ends, or of another kind, is still
- * parsed, to be reported).
- */
-function skippable(text: string, prefilter: RecordFilter | undefined): boolean {
-  if (!prefilter) return false;
-  let a = 0;
-  let b = text.length - 1;
-  while (a <= b && isWs(text.charCodeAt(a))) a++;
-  while (b >= a && isWs(text.charCodeAt(b))) b--;
-  return (
-    text.charCodeAt(a) === 0x7b && text.charCodeAt(b) === 0x7d && !prefilter.test(text) && looksLikeCloudTrail(text)
-  );
-}
-
-/**
- * Only records that look like CloudTrail events are left unparsed: any other JSON object is parsed,
- * so that a line of the wrong kind is still reported as such.
- */
-function looksLikeCloudTrail(text: string): boolean {
-  return text.includes('"eventSource"') && text.includes('"eventName"');
 }
 
 export type Sniffed =
@@ -196,10 +170,6 @@ function* decodeLine(line: string, lineNo: number, ctx: FormatContext): Generato
   let text = line;
   if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
   if (text.length === 0 || (isWs(text.charCodeAt(0)) && text.trim() === '')) return;
-  if (skippable(text, ctx.prefilter)) {
-    sink.skip();
-    return;
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -474,7 +444,12 @@ function isWsByte(c: number | undefined): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** True when bytes [s, e) hold a JSON object (by its first and last significant bytes) the prefilter rejects. */
+/**
+ * Whether the record in bytes [s, e) may be left unparsed: the prefilter says no consumer wants it,
+ * and it looks like a whole CloudTrail event — a JSON object by its first and last significant bytes,
+ * with `eventSource` and `eventName`. A record cut short or garbled at its ends, or of another kind, is
+ * still parsed, so that it is reported.
+ */
 function skippableBytes(buf: Buffer, s: number, e: number, prefilter: RecordFilter): boolean {
   let a = s;
   let b = e - 1;
@@ -492,13 +467,12 @@ function skippableBytes(buf: Buffer, s: number, e: number, prefilter: RecordFilt
 export async function* readNdjsonBytes(
   chunks: AsyncIterable<Buffer>,
   ctx: FormatContext,
+  prefilter: RecordFilter | undefined,
   failed: () => boolean,
   /** Lines before the first one given (a range from the middle of a file). */
   firstLine = 0,
 ): AsyncGenerator<void> {
   const max = ctx.maxRecordChars;
-  const prefilter = ctx.prefilter;
-  const plain: FormatContext = { ...ctx, prefilter: undefined };
   let parts: Buffer[] = [];
   let partsLength = 0;
   let lineNo = firstLine;
@@ -520,7 +494,7 @@ export async function* readNdjsonBytes(
       ctx.sink.skip();
       return;
     }
-    yield* decodeLine(buf.toString('utf8', start, end), lineNo, plain);
+    yield* decodeLine(buf.toString('utf8', start, end), lineNo, ctx);
   }
   let tooLong = false;
   for await (const chunk of chunks) {

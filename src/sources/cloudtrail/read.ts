@@ -333,7 +333,6 @@ async function* readDecoded(
     file: name,
     sink,
     maxRecordChars: limits.maxRecordChars,
-    prefilter: run.prefilter,
   };
   const rest = text;
   const input = (): TextInput => ({
@@ -430,13 +429,13 @@ async function* readPrefiltered(
       sniffed = sniff(headText.charCodeAt(0) === 0xfeff ? headText.slice(1) : headText, final);
     }
   }
-  const ctx: FormatContext = { file: name, sink, maxRecordChars: limits.maxRecordChars, prefilter };
+  const ctx: FormatContext = { file: name, sink, maxRecordChars: limits.maxRecordChars };
   if (sniffed.kind === 'ndjson') {
     const chunks = (async function* () {
       yield* head.splice(0);
       for (let b = await next(); b; b = await next()) yield b;
     })();
-    yield* readNdjsonBytes(chunks, ctx, () => state.failure !== undefined);
+    yield* readNdjsonBytes(chunks, ctx, prefilter, () => state.failure !== undefined);
     return;
   }
   if (sniffed.kind === 'document') {
@@ -620,16 +619,11 @@ export async function* readNdjsonRange(
 ): AsyncGenerator<RawRecord[]> {
   const progress = new Progress(undefined, DEFAULT_LIMITS.progressIntervalMs);
   const sink = new BatchSink(opts.onBadInput, DEFAULT_LIMITS.batchSize, progress);
-  const ctx: FormatContext = {
-    file: name,
-    sink,
-    maxRecordChars: DEFAULT_LIMITS.maxRecordChars,
-    prefilter: opts.prefilter,
-  };
+  const ctx: FormatContext = { file: name, sink, maxRecordChars: DEFAULT_LIMITS.maxRecordChars };
   const chunks = (async function* () {
     yield data;
   })();
-  for await (const _ of readNdjsonBytes(chunks, ctx, () => false, firstLine)) yield sink.take();
+  for await (const _ of readNdjsonBytes(chunks, ctx, opts.prefilter, () => false, firstLine)) yield sink.take();
   if (sink.batch.length > 0) yield sink.take();
   const skipped = sink.takeSkipped();
   if (skipped > 0) opts.onSkipped?.(skipped);
