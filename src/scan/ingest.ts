@@ -1,12 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Detector, recordPrefilter } from '../detect/index.js';
-import type { Event } from '../domain/index.js';
-import { JackstopError, type Location } from '../errors.js';
-import { normalizeEvent } from '../events/index.js';
 import { type BadInput, type ReadProgress, readLogs } from '../sources/index.js';
 import type { UsageIngest, UsageSourceMark } from '../usage/index.js';
-import { absolute, mayBeInvocation, USAGE_LITERALS } from './usage-input.js';
+import { absolute, invocationEvent, USAGE_LITERALS } from './usage-input.js';
 
 export interface ScanOptions {
   inputs: string[];
@@ -30,15 +27,6 @@ export function scanPrefilter(detector: Detector | undefined, usage: boolean, pa
   if (parseAll) return undefined;
   const extra = usage ? USAGE_LITERALS : [];
   return detector ? detector.prefilter(extra) : recordPrefilter([], extra);
-}
-
-/** A record that normalizing turned down, as bad input. */
-export function unreadable(e: unknown, location: Location): JackstopError {
-  return e instanceof JackstopError
-    ? e
-    : new JackstopError('JACKSTOP_INPUT_WRONG_SHAPE', `cannot read this record: ${(e as Error).message}`, {
-        location,
-      });
 }
 
 /**
@@ -71,15 +59,10 @@ export async function scanLogs(opts: ScanOptions): Promise<void> {
       if (fresh.length) usage.ingest.addMarks(await usage.marks(fresh));
     }
     for (const { r, location } of located) {
-      let ev: Event | undefined;
-      if (mayBeInvocation(r.record, r.kind)) {
-        try {
-          ev = normalizeEvent(r.kind ?? 'aws.cloudtrail', r.record);
-        } catch (e) {
-          opts.onBadInput({ error: unreadable(e, location) });
-        }
-      }
-      usage.ingest.observe(ev, location);
+      usage.ingest.observe(
+        invocationEvent(r, location, (error) => opts.onBadInput({ error })),
+        location,
+      );
     }
   }
 }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import type { EventSource } from '../domain/index.js';
-import type { Location } from '../errors.js';
-import { NON_CLOUDTRAIL_MARKERS } from '../sources/index.js';
+import type { Event, EventSource } from '../domain/index.js';
+import { JackstopError, type Location } from '../errors.js';
+import { normalizeEvent } from '../events/index.js';
+import { NON_CLOUDTRAIL_MARKERS, type RawRecord } from '../sources/index.js';
 
 const RUNTIME_CALL = /^(Invoke|Converse)/;
 
@@ -13,7 +14,7 @@ export const USAGE_LITERALS: readonly string[] = ['bedrock.amazonaws.com', ...NO
  * for usage would double the cost of a pass; Bedrock runtime calls are recognisable from two raw
  * fields. Other log kinds (invocation logs, Azure resource logs, Vertex audit) are all offered.
  */
-export function mayBeInvocation(record: Record<string, unknown>, kind: EventSource | undefined): boolean {
+function mayBeInvocation(record: Record<string, unknown>, kind: EventSource | undefined): boolean {
   if (kind !== undefined && kind !== 'aws.cloudtrail') return true;
   return (
     record.eventSource === 'bedrock.amazonaws.com' &&
@@ -35,4 +36,28 @@ export function absolute(location: Location, cwd: string): Location {
     resolved.abs = resolve(cwd, file);
   }
   return { ...location, file: resolved.abs };
+}
+
+/**
+ * The event usage counting reads from a record: undefined when it cannot be a model invocation, or
+ * when normalizing fails (then `onBad` hears why, at `location`).
+ */
+export function invocationEvent(
+  r: RawRecord,
+  location: Location,
+  onBad: (error: JackstopError) => void,
+): Event | undefined {
+  if (!mayBeInvocation(r.record, r.kind)) return undefined;
+  try {
+    return normalizeEvent(r.kind ?? 'aws.cloudtrail', r.record);
+  } catch (e) {
+    onBad(
+      e instanceof JackstopError
+        ? e
+        : new JackstopError('JACKSTOP_INPUT_WRONG_SHAPE', `cannot read this record: ${(e as Error).message}`, {
+            location,
+          }),
+    );
+    return undefined;
+  }
 }

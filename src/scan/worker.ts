@@ -6,12 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Detector } from '../detect/index.js';
 import type { Location } from '../errors.js';
-import { normalizeEvent } from '../events/index.js';
 import { type RawRecord, type ReadOptions, readLogs, readNdjsonRange } from '../sources/index.js';
 import { countedBefore, type UsageSample, usageSampleOf } from '../usage/index.js';
-import { scanPrefilter, unreadable } from './ingest.js';
+import { scanPrefilter } from './ingest.js';
 import { type ScanResult, type ScanTask, serializeBad, type WorkerSetup } from './protocol.js';
-import { absolute, mayBeInvocation } from './usage-input.js';
+import { absolute, invocationEvent } from './usage-input.js';
 
 const setup = workerData as WorkerSetup;
 const detector = setup.detector
@@ -47,14 +46,8 @@ async function run(task: ScanTask): Promise<ScanResult> {
       if (!setup.usage) continue;
       const location = absolute(r.location, setup.cwd);
       last = location;
-      let sample: UsageSample | undefined;
-      if (mayBeInvocation(r.record, r.kind)) {
-        try {
-          sample = usageSampleOf(normalizeEvent(r.kind ?? 'aws.cloudtrail', r.record));
-        } catch (e) {
-          result.bad.push(serializeBad({ error: unreadable(e, location) }));
-        }
-      }
+      const ev = invocationEvent(r, location, (error) => result.bad.push(serializeBad({ error })));
+      const sample = ev && usageSampleOf(ev);
       if (sample) samples.push({ sample, location });
       else if (countedBefore(location, task.mark)) alreadyCounted++;
     }
