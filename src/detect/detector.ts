@@ -331,7 +331,6 @@ export class Detector {
   /** Rules that failed to compile or whose correlation references do not resolve (the rest still run). */
   readonly compileErrors: JackstopError[] = [];
   readonly #ruleSet: RuleSet;
-  readonly #detectionRules: DetectionRule[];
   readonly #meta = new Map<CompiledRule, RuleMeta>();
   readonly #correlationMeta = new Map<CorrelationRule, RuleMeta>();
   /** Detection rules that only feed correlations (no findings of their own). */
@@ -387,8 +386,7 @@ export class Detector {
     this.stats = { events: 0, outOfRange: 0, matchedEvents: 0, correlation: this.#engine.stats };
     this.#ruleSet = new RuleSet(compiled);
     this.#compiled = compiled;
-    this.#detectionRules = compiled.map((c) => c.rule);
-    for (const [i, r] of this.#detectionRules.entries()) this.#ruleIndex.set(r, i);
+    for (const [i, c] of compiled.entries()) this.#ruleIndex.set(c.rule, i);
     this.#shard = opts.shard ?? false;
     this.#since = opts.since?.toISOString();
     this.#until = opts.until?.toISOString();
@@ -409,7 +407,10 @@ export class Detector {
    * reader need not parse them; `extra` keeps records other consumers want (see `recordPrefilter`).
    */
   prefilter(extra: readonly string[] = []): RecordPrefilter {
-    return recordPrefilter(this.#detectionRules, extra);
+    return recordPrefilter(
+      this.#compiled.map((c) => c.rule),
+      extra,
+    );
   }
 
   /** Counts records a reader left unparsed because `prefilter` said no rule can match them. */
@@ -511,7 +512,7 @@ export class Detector {
     }
     for (const c of shard.correlation) {
       this.#correlate(
-        c.rules.map((i) => this.#detectionRules[i]!),
+        c.rules.map((i) => this.#compiled[i]!.rule),
         c.record,
         c.time,
         c.id,

@@ -120,10 +120,12 @@ function* tasksOf(
         let cut = -1;
         // Whole lines only: read on until a line break (a line may be longer than a range).
         for (;;) {
-          const got = readSync(fd, buf, filled, size - filled, position);
+          const wanted = size - filled;
+          const got = readSync(fd, buf, filled, wanted, position);
           position += got;
           filled += got;
-          if (got === 0) eof = true;
+          // A short read is the end of a file: the rest is the last range, line break or not.
+          eof = got < wanted;
           cut = buf.lastIndexOf(0x0a, filled - 1);
           if (cut >= 0 || eof) break;
           if (filled === size) {
@@ -135,7 +137,8 @@ function* tasksOf(
         }
         const end = eof ? filled : cut + 1;
         carry = Buffer.from(buf.subarray(end, filled));
-        if (end > 0) {
+        // At the end even an empty range is sent: its merge marks the file done.
+        if (end > 0 || eof) {
           const data = new Uint8Array(buf.buffer, buf.byteOffset, end);
           const task: ScanTask = {
             id: id++,
@@ -146,13 +149,9 @@ function* tasksOf(
             ...(mark ? { mark } : {}),
           };
           for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, i + 1)) lines++;
-          yield { task, bytes: end, lastOfFile: eof && carry.length === 0 };
+          yield { task, bytes: end, lastOfFile: eof };
         }
-        if (eof && carry.length === 0) break;
-        if (eof) {
-          carry = Buffer.alloc(0);
-          break;
-        }
+        if (eof) break;
       }
     } finally {
       closeSync(fd);
@@ -190,6 +189,7 @@ async function runWorkers(
     opts.rangeBytes ?? RANGE_BYTES,
   );
   let nextToMerge = 0;
+  let posted = 0;
   let exhausted = false;
   let failure: Error | undefined;
   let closing = false;
@@ -214,11 +214,13 @@ async function runWorkers(
           }
           const { task, bytes, lastOfFile } = next.value;
           meta.set(task.id, { bytes, lastOfFile });
+          posted++;
           busy.set(w, (busy.get(w) ?? 0) + 1);
           w.postMessage(task, task.kind === 'range' ? [task.data.buffer as ArrayBuffer] : []);
         }
       };
-      const finished = () => exhausted && [...busy.values()].every((n) => n === 0) && nextToMerge === meta.size;
+      // Every task posted has been merged (so none is still running).
+      const finished = () => exhausted && nextToMerge === posted;
       const merge = () => {
         for (let r = done.get(nextToMerge); r; r = done.get(nextToMerge)) {
           done.delete(nextToMerge);
@@ -239,6 +241,7 @@ async function runWorkers(
           );
         }
         const m = meta.get(r.id)!;
+        meta.delete(r.id);
         progress.bytesDone += m.bytes;
         progress.records += r.records;
         progress.skipped = (progress.skipped ?? 0) + r.skipped;
