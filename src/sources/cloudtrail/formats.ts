@@ -540,7 +540,7 @@ export async function* readNdjsonBytes(
 
 /**
  * A whole `{"Records":[…]}` document read as bytes: records are split without parsing
- * (`recordSpans`), tested by the prefilter, and parsed one by one when kept. Returns false, having
+ * (`recordSpans`), tested by the prefilter, and parsed one by one when kept. Returns undefined, having
  * read nothing, when the document is not of that shape (the caller then reads it as text); a
  * record that does not parse is reported with its index and the others are still read.
  */
