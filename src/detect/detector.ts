@@ -131,9 +131,16 @@ interface Contribution {
 class CappedSet {
   readonly values: string[] = [];
   readonly #seen = new Set<string>();
+  /** The value added last: most repeats repeat it, and comparing is cheaper than hashing a fresh string. */
+  #last: string | undefined;
   constructor(readonly cap: number) {}
+  get full(): boolean {
+    return this.values.length >= this.cap;
+  }
   add(v: string | undefined): void {
-    if (v === undefined || this.values.length >= this.cap || this.#seen.has(v)) return;
+    if (v === undefined || v === this.#last || this.values.length >= this.cap) return;
+    this.#last = v;
+    if (this.#seen.has(v)) return;
     this.#seen.add(v);
     this.values.push(v);
   }
@@ -179,7 +186,7 @@ class Aggregate {
     this.agents.add(ev.actor.userAgent);
     this.keys.add(ev.actor.accessKeyId);
     this.errors.add(ev.outcome.errorCode);
-    if (location) this.locations.add(formatLocation(location));
+    if (location && !this.locations.full) this.locations.add(formatLocation(location));
     this.account ??= ev.target.account;
     this.label ??= ev.actor.name;
   }
@@ -336,7 +343,8 @@ export class Detector {
   /** Detection rules that only feed correlations (no findings of their own). */
   readonly #silent = new Set<DetectionRule>();
   readonly #engine: CorrelationEngine<Contribution>;
-  readonly #aggregates = new Map<string, Aggregate>();
+  /** Rule id → subject → aggregate (two levels: no key string built per match). */
+  readonly #aggregates = new Map<string, Map<string, Aggregate>>();
   readonly #groupSubjects = new Map<string, string>();
   readonly #since: string | undefined;
   readonly #until: string | undefined;
@@ -485,7 +493,7 @@ export class Detector {
   /** A worker's findings so far, handed over and forgotten (see `DetectorOptions.shard`). */
   takeShard(): DetectorShard {
     const aggregates: AggregateState[] = [];
-    for (const a of this.#aggregates.values()) aggregates.push(a.state(this.#metaIndex.get(a.meta)!));
+    for (const a of this.#allAggregates()) aggregates.push(a.state(this.#metaIndex.get(a.meta)!));
     const shard: DetectorShard = {
       aggregates,
       correlation: this.#correlationInputs,
@@ -539,13 +547,21 @@ export class Detector {
   }
 
   #aggregate(meta: RuleMeta, subject: string): Aggregate {
-    const key = `${meta.id}\0${subject}`;
-    let agg = this.#aggregates.get(key);
+    let bySubject = this.#aggregates.get(meta.id);
+    if (!bySubject) {
+      bySubject = new Map();
+      this.#aggregates.set(meta.id, bySubject);
+    }
+    let agg = bySubject.get(subject);
     if (!agg) {
       agg = new Aggregate(meta, subject, this.#shard);
-      this.#aggregates.set(key, agg);
+      bySubject.set(subject, agg);
     }
     return agg;
+  }
+
+  *#allAggregates(): Generator<Aggregate> {
+    for (const bySubject of this.#aggregates.values()) yield* bySubject.values();
   }
 
   /** One finding per (rule, subject), most severe first. Ends correlation windows. */
@@ -553,7 +569,7 @@ export class Detector {
     for (const m of this.#engine.flush()) {
       this.#aggregate(this.#correlationMeta.get(m.rule)!, this.#subjectOfMatch(m)).addMatch(m);
     }
-    return [...this.#aggregates.values()].map((a) => a.toFinding()).sort(compareFindings);
+    return [...this.#allAggregates()].map((a) => a.toFinding()).sort(compareFindings);
   }
 }
 

@@ -24,6 +24,11 @@ export function addDistinct(into: string[], values: Iterable<string>, cap = USAG
   }
 }
 
+/** `addDistinct` of one value. */
+function addOne(into: string[], v: string, cap = USAGE_VALUE_CAP): void {
+  if (into.length < cap && !into.includes(v)) into.push(v);
+}
+
 /** Sums two rows with the same key: counts and cost add, value lists union (capped). */
 export function mergeUsageHour(a: UsageHour, b: UsageHour): UsageHour {
   const sourceIps = [...a.sourceIps];
@@ -56,6 +61,7 @@ export class UsageAggregator {
   /** Calls seen by request id, oldest first, kept for REQUEST_MEMORY_MS of event time. */
   readonly #requests = new Map<string, { key: string; sample: UsageSample; costUsd: number; at: number }>();
   #latest = Number.NEGATIVE_INFINITY;
+  #lastHour: { start: number; iso: string } | undefined;
   /** Samples dropped or replaced because the same call was already counted from another log. */
   duplicates = 0;
 
@@ -94,27 +100,51 @@ export class UsageAggregator {
 
   #add(s: UsageSample): { key: string; costUsd: number } {
     const cost = costOf(s, this.#book);
-    const row: UsageHour = {
-      hour: hourOf(s.time),
+    const ids = {
+      hour: this.#hourOf(s.time),
       provider: s.provider,
       account: s.account ?? '',
       identity: s.identity,
       accessKeyId: s.accessKeyId ?? '',
       model: s.model,
       region: s.region ?? '',
-      invocations: 1,
-      errors: s.ok ? 0 : 1,
-      inputTokens: s.inputTokens ?? 0,
-      outputTokens: s.outputTokens ?? 0,
-      costUsd: cost.usd,
-      estimated: cost.basis !== 'tokens',
-      sourceIps: s.sourceIp ? [s.sourceIp] : [],
-      userAgents: s.userAgent ? [s.userAgent] : [],
     };
-    const key = usageKey(row);
-    const prior = this.#rows.get(key);
-    this.#rows.set(key, prior ? mergeUsageHour(prior, row) : row);
+    const key = usageKey(ids);
+    const row = this.#rows.get(key);
+    if (row) {
+      // In place: what mergeUsageHour gives, without a new row per call.
+      row.invocations += 1;
+      row.errors += s.ok ? 0 : 1;
+      row.inputTokens += s.inputTokens ?? 0;
+      row.outputTokens += s.outputTokens ?? 0;
+      row.costUsd = Math.round((row.costUsd + cost.usd) * 1e9) / 1e9;
+      row.estimated ||= cost.basis !== 'tokens';
+      if (s.sourceIp) addOne(row.sourceIps, s.sourceIp);
+      if (s.userAgent) addOne(row.userAgents, s.userAgent);
+    } else {
+      this.#rows.set(key, {
+        ...ids,
+        invocations: 1,
+        errors: s.ok ? 0 : 1,
+        inputTokens: s.inputTokens ?? 0,
+        outputTokens: s.outputTokens ?? 0,
+        costUsd: cost.usd,
+        estimated: cost.basis !== 'tokens',
+        sourceIps: s.sourceIp ? [s.sourceIp] : [],
+        userAgents: s.userAgent ? [s.userAgent] : [],
+      });
+    }
     return { key, costUsd: cost.usd };
+  }
+
+  /** `hourOf`, remembering the last hour: calls come in time order, many to the hour. */
+  #hourOf(time: string): string {
+    const ms = Date.parse(time);
+    const h = this.#lastHour;
+    if (h && ms >= h.start && ms < h.start + 3_600_000) return h.iso;
+    const iso = hourOf(time);
+    this.#lastHour = { start: Date.parse(iso), iso };
+    return iso;
   }
 
   /** Takes one counted call back out of its row (its IPs and agents stay: they were seen). */

@@ -78,9 +78,13 @@ export function lookupIds(provider: Provider, model: string): string[] {
   return [...new Set(ids)];
 }
 
+/** Distinct (provider, model, region) answers remembered per book. */
+const ANSWERS_CAP = 4096;
+
 /** A price table: the built-in one is `defaultPriceBook()`. */
 export class PriceBook {
   readonly #byProvider = new Map<Provider, Compiled[]>();
+  readonly #answers = new Map<string, ModelPrice | null>();
   readonly size: number;
 
   constructor(entries: readonly PriceEntry[]) {
@@ -103,6 +107,19 @@ export class PriceBook {
    * region-less one; the most specific model pattern wins. Undefined when no entry matches.
    */
   priceFor(provider: Provider, model: string, region?: string): ModelPrice | undefined {
+    // Every call of a run asks about the same few models: remember the answers (bounded: model
+    // names come from the logs).
+    const key = `${provider}\u0000${model}\u0000${region ?? '\u0001'}`;
+    let hit = this.#answers.get(key);
+    if (hit === undefined) {
+      if (this.#answers.size >= ANSWERS_CAP) this.#answers.clear();
+      hit = this.#lookup(provider, model, region) ?? null;
+      this.#answers.set(key, hit);
+    }
+    return hit === null ? undefined : { ...hit };
+  }
+
+  #lookup(provider: Provider, model: string, region?: string): ModelPrice | undefined {
     const list = this.#byProvider.get(provider);
     if (!list) return undefined;
     for (const id of lookupIds(provider, model)) {

@@ -1,3 +1,4 @@
+import RE2 from 're2';
 import { describe, expect, it } from 'vitest';
 import { type DetectionRule, deepFreeze, node } from './ast.js';
 import { ruleYaml } from './conformance.cases.js';
@@ -48,6 +49,50 @@ sel:
 condition: sel`);
     expect(match({ name: 'ärger-42' })).toBe(true);
     expect(match({ name: 'ärger-x' })).toBe(false);
+  });
+
+  it('answers every |re test as RE2 alone does, though a literal guard skips RE2 for most text', () => {
+    const patterns: [string, string][] = [
+      ['.+:assumed-role/aws:.+', ''],
+      ['.+:assumed-role/AWS:.+', 'i'],
+      ['(?i)Evil(Corp)?Tool', ''],
+      ['^arn:aws:iam::\\d+:user/[a-z]+$', ''],
+      ['kube-system', 'i'],
+      ['sk-[A-Za-z0-9]{8}', ''],
+      ['ab\\x41cd', ''],
+      ['abc\\pNde', ''],
+      ['line\\nbreak', 's'],
+    ];
+    const texts = [
+      'arn:aws:sts::1:assumed-role/aws:ec2-instance/i-1',
+      'arn:aws:sts::1:assumed-role/AWS:ec2-instance/i-1',
+      'arn:aws:sts::1:assumed-role/dev/i-1',
+      'eviltool',
+      'EVILCORPTOOL',
+      'arn:aws:iam::123:user/alice',
+      'arn:aws:iam::123:user/Alice',
+      'KUBE-SYSTEM',
+      'kube-\u212Aystem', // no: the Kelvin sign folds to k, not s
+      '\u212Aube-system', // Kelvin sign: RE2's case folding maps it onto k
+      'key sk-ABCdef12 used',
+      'abAcd',
+      'ab\\x41cd',
+      'abc٣de', // an Arabic-Indic digit is \pN
+      'abcNde',
+      'line\nbreak',
+      '',
+    ].map((t) => t.replace(/\\u([0-9A-F]{4})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))));
+    let guarded = 0;
+    for (const [pattern, flags] of patterns) {
+      const rule = handBuilt(node.field('v', ['re'], [{ kind: 'regex', pattern, flags }], 'any', false));
+      const { match } = compileRule(rule);
+      const re = new RE2(pattern, flags);
+      for (const v of texts) {
+        expect(match({ v }), `${pattern} /${flags} on ${JSON.stringify(v)}`).toBe(re.test(v));
+        if (re.test(v)) guarded++;
+      }
+    }
+    expect(guarded).toBeGreaterThan(10);
   });
 
   it('throws a JackstopError naming the rule when a hand-built AST cannot compile', () => {

@@ -19,6 +19,7 @@ import type {
 } from './ast.js';
 import { cidrMatcher, parseCidr } from './cidr.js';
 import { type FieldPath, fieldPath, type Leaf, type LeafPredicate, someLeaf } from './field-path.js';
+import { regexLiteral } from './prefilter.js';
 import { equalsAnyIgnoreCase, equalsIgnoreCase, type StringPredicate, stringMatcher } from './string-match.js';
 
 export type SigmaRecord = Readonly<Record<string, unknown>>;
@@ -91,6 +92,21 @@ function flattenLeafTests(tests: readonly ValueTest[], out: LeafTest[] = []): Le
   return out;
 }
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * RE2 behind a cheap guard: text without the literal every match contains (`regexLiteral`, compared
+ * ignoring ASCII case, which also covers `i` and `(?i)`) cannot match, so RE2 — a native call — runs
+ * only on text that may. Non-ASCII text always goes to RE2: Unicode case folding can map it onto
+ * the literal's letters (the Kelvin sign onto `k`).
+ */
+function regexMatcher(pattern: string, flags: string): StringPredicate {
+  const re = new RE2(pattern, flags);
+  const literal = regexLiteral(pattern)?.toLowerCase();
+  if (literal === undefined || NON_ASCII.test(literal)) return (s) => re.test(s);
+  return (s) => (s.toLowerCase().includes(literal) || NON_ASCII.test(s)) && re.test(s);
+}
+
 /** A predicate on one scalar. `strings` take the value as text; `raw` ones want the JSON type. */
 function compileLeafTests(tests: readonly LeafTest[]): LeafPredicate {
   const caseInsensitiveEquals: string[] = [];
@@ -102,11 +118,9 @@ function compileLeafTests(tests: readonly LeafTest[]): LeafPredicate {
         if (t.op === 'equals' && !t.cased) caseInsensitiveEquals.push(t.value);
         else strings.push(stringMatcher(t));
         break;
-      case 'regex': {
-        const re = new RE2(t.pattern, t.flags);
-        strings.push((s) => re.test(s));
+      case 'regex':
+        strings.push(regexMatcher(t.pattern, t.flags));
         break;
-      }
       case 'cidr': {
         const cidr = parseCidr(t.cidr);
         if (typeof cidr === 'string') throw new CompileError(cidr);

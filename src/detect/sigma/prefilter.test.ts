@@ -274,6 +274,13 @@ describe('record prefilter', () => {
     expect(regexLiteral('a\\.b\\.com')).toBe('a.b.com');
     expect(regexLiteral('one|two')).toBeUndefined();
     expect(regexLiteral('\\w+\\s\\d')).toBeUndefined();
+    // The bodies of escapes are not text: `\x41` is "A", `\pN` a digit of any script, `\101` octal "A".
+    expect(regexLiteral('ab\\x41cd')).toBe('ab');
+    expect(regexLiteral('ab\\x{41}cdef')).toBe('cdef');
+    expect(regexLiteral('abc\\pNde')).toBe('abc');
+    expect(regexLiteral('ab\\p{Greek}cde')).toBe('cde');
+    expect(regexLiteral('abc\\101de')).toBe('abc');
+    expect(regexLiteral('\\Qa.b\\E')).toBeUndefined();
     for (const [pattern, text] of [
       ['.+:assumed-role/aws:.+', 'arn:aws:sts::1:assumed-role/aws:ec2-instance/i-1'],
       ['colou?r-name', 'color-name'],

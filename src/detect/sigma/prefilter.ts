@@ -72,8 +72,20 @@ export function regexLiteral(pattern: string): string | undefined {
     if (c === '\\') {
       const next = pattern[i + 1];
       i++;
-      if (depth === 0 && next !== undefined && REGEX_ESCAPED_LITERAL.test(next)) run += next;
-      else end();
+      if (depth === 0 && next !== undefined && REGEX_ESCAPED_LITERAL.test(next)) {
+        run += next;
+        continue;
+      }
+      end();
+      // Escapes with a body (`\x41`, `\x{41}`, `\pL`, `\p{Greek}`, `\101`): the body is not literal text.
+      if (next === 'Q') return undefined; // `\Q…\E` quotes metacharacters: too rare to be worth reading
+      if ((next === 'x' || next === 'p' || next === 'P') && pattern[i + 1] === '{') {
+        while (i < pattern.length && pattern[i] !== '}') i++;
+      } else if (next === 'x') i += 2;
+      else if (next === 'p' || next === 'P') i += 1;
+      else if (next !== undefined && next >= '0' && next <= '7') {
+        for (let k = 0; k < 2 && pattern[i + 1]! >= '0' && pattern[i + 1]! <= '7'; k++) i++;
+      }
       continue;
     }
     if (c === '[') {
