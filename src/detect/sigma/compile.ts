@@ -92,7 +92,7 @@ function flattenLeafTests(tests: readonly ValueTest[], out: LeafTest[] = []): Le
   return out;
 }
 
-const NON_ASCII = /[^\u0000-\u007f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * RE2 behind a cheap guard: text without the literal every match contains (`regexLiteral`, compared
