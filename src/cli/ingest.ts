@@ -30,7 +30,7 @@ export const FATAL_INPUT_CODES: ReadonlySet<string> = new Set(['JACKSTOP_INPUT_N
 
 /**
  * One reading pass over the inputs that feeds every consumer at once — the detector and the usage
- * counter — with a progress bar on a terminal. Returns how many worker threads read.
+ * counter — with a progress bar on a terminal. Returns how many threads read (0: the main thread alone).
  */
 export async function ingestPass(opts: IngestPassOptions): Promise<{ workers: number }> {
   const progress = createProgressReporter({ stream: opts.io.stderr, enabled: opts.progress });

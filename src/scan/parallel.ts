@@ -1,8 +1,8 @@
 /**
- * The reading pass across worker threads. Workers read, prefilter, parse and match; the main thread
- * lists the files, cuts large NDJSON files into ranges of whole lines, and merges the workers'
- * results strictly in input order — so findings, correlations, usage and bad-input reports are
- * exactly those of the one-thread pass (`scanLogs`).
+ * The reading pass across threads. Readers — worker threads and the main thread itself — read,
+ * prefilter, parse and match; the main thread also lists the files, cuts large NDJSON files into
+ * ranges of whole lines, and merges the readers' results strictly in input order — so findings,
+ * correlations, usage and bad-input reports are exactly those of the one-thread pass (`scanLogs`).
  */
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,13 +12,15 @@ import { Worker } from 'node:worker_threads';
 import type { JackstopError } from '../errors.js';
 import { findPackageRoot } from '../package-root.js';
 import { isPlainNdjson, isS3Uri, listLocalLogFiles, type ReadProgress } from '../sources/index.js';
+import { boundHeapGrowth, WORKER_YOUNG_GENERATION_MB } from './heap.js';
 import { type ScanOptions, scanLogs } from './ingest.js';
 import { deserializeBad, type ScanResult, type ScanTask, type WorkerSetup } from './protocol.js';
+import { taskRunner } from './task.js';
 
 /** Files at least this large are read by several workers at once when they are plain NDJSON. */
 const RANGE_MIN_BYTES = 32 * 1024 * 1024;
 /** Bytes of whole lines per range task. */
-const RANGE_BYTES = 8 * 1024 * 1024;
+const RANGE_BYTES = 4 * 1024 * 1024;
 /** Inputs smaller than this are read in this thread by default: starting workers costs more. */
 const AUTO_MIN_BYTES = 64 * 1024 * 1024;
 /** Tasks queued per worker beyond the one it runs, so that it never waits for the main thread. */
@@ -26,10 +28,10 @@ const QUEUE_PER_WORKER = 2;
 
 export interface ParallelScanOptions extends ScanOptions {
   /**
-   * Worker threads. Undefined, 0 or 1: read in this thread. `auto`: one per core (at most 8) when
-   * every input is a local file or folder and there are at least 64 MiB of them, else this thread.
-   * Not the default yet: each worker is a V8 heap of its own, and on long replays the process grows
-   * well past the one-thread footprint (bench/RESULTS.md).
+   * Reading threads, this one included (2 = this thread and one worker thread). Undefined, 0 or 1:
+   * this thread only. `auto`: one per core (at most 8) when every input is a local file or folder
+   * and there are at least 64 MiB of them, else this thread. Not the default yet: each worker thread
+   * is a V8 heap of its own (bench/RESULTS.md gives the memory).
    */
   workers?: number | 'auto';
   /** Tuning (tests): plain NDJSON files from this size on are split into ranges of about `rangeBytes`. */
@@ -50,6 +52,7 @@ function isLocal(input: string): boolean {
 
 /** Reads the inputs once, feeding the detector and the usage counter, in worker threads when that pays. */
 export async function scan(opts: ParallelScanOptions): Promise<{ workers: number }> {
+  boundHeapGrowth();
   const local = opts.inputs.every(isLocal);
   if (!local || opts.workers === undefined || opts.workers === 0 || opts.workers === 1) {
     await scanLogs(opts);
@@ -75,12 +78,40 @@ export async function scan(opts: ParallelScanOptions): Promise<{ workers: number
   return { workers };
 }
 
+/**
+ * Memory that range bytes are read into and shared with the workers: a fixed set of slots reused
+ * for the whole scan. Buffers allocated per range (and freed by a worker's garbage collector) left
+ * the process's malloc heap hundreds of MB larger than the data in flight.
+ */
+class RangeSlots {
+  readonly #free: number[] = [];
+  readonly #slots: Buffer[] = [];
+  constructor(
+    count: number,
+    readonly size: number,
+  ) {
+    for (let i = 0; i < count; i++) {
+      this.#slots.push(Buffer.from(new SharedArrayBuffer(size)));
+      this.#free.push(i);
+    }
+  }
+  /** A free slot, or undefined when every one is in flight. */
+  take(): { index: number; buf: Buffer } | undefined {
+    const index = this.#free.pop();
+    return index === undefined ? undefined : { index, buf: this.#slots[index]! };
+  }
+  release(index: number): void {
+    this.#free.push(index);
+  }
+}
+
 /** Tasks in input order: a task per file, or per range of lines of a large plain NDJSON file. */
 function* tasksOf(
   files: readonly { name: string; size: number | undefined }[],
   markOf: (file: string) => { line: number; record: number } | undefined,
   rangeMinBytes: number,
   rangeBytes: number,
+  slots: RangeSlots,
 ): Generator<{ task: ScanTask; bytes: number; lastOfFile: boolean }> {
   let id = 0;
   for (const f of files) {
@@ -112,8 +143,12 @@ function* tasksOf(
       let position = 0;
       let lines = 0;
       for (;;) {
-        let size = carry.length + rangeBytes;
-        let buf = Buffer.allocUnsafeSlow(size);
+        // A shared slot when one is free and the carried line fits with room to spare; else (a line
+        // longer than a range, more tasks in flight than slots) a buffer of its own, transferred.
+        const slot = carry.length < slots.size / 2 ? slots.take() : undefined;
+        let size = slot ? slots.size : carry.length + rangeBytes;
+        let buf = slot ? slot.buf : Buffer.allocUnsafeSlow(size);
+        let slotIndex = slot?.index;
         carry.copy(buf);
         let filled = carry.length;
         let eof = false;
@@ -131,6 +166,8 @@ function* tasksOf(
           if (filled === size) {
             const bigger = Buffer.allocUnsafeSlow(size * 2);
             buf.copy(bigger, 0, 0, filled);
+            if (slotIndex !== undefined) slots.release(slotIndex);
+            slotIndex = undefined;
             buf = bigger;
             size *= 2;
           }
@@ -146,11 +183,12 @@ function* tasksOf(
             file: f.name,
             data,
             firstLine: lines,
+            ...(slotIndex !== undefined ? { slot: slotIndex } : {}),
             ...(mark ? { mark } : {}),
           };
           for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, i + 1)) lines++;
           yield { task, bytes: end, lastOfFile: eof };
-        }
+        } else if (slotIndex !== undefined) slots.release(slotIndex);
         if (eof) break;
       }
     } finally {
@@ -178,15 +216,39 @@ async function runWorkers(
   if (bytesTotal !== undefined) progress.bytesTotal = bytesTotal;
   opts.onProgress?.({ ...progress });
 
-  const pool = Array.from({ length: count }, () => new Worker(workerPath(), { workerData: setup }));
+  // The main thread reads too (it merges between its own tasks): `count` readers are `count - 1`
+  // worker threads and this one, so two cores cost two V8 heaps, not three.
+  const pool = Array.from(
+    { length: count - 1 },
+    () =>
+      new Worker(workerPath(), {
+        workerData: setup,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      }),
+  );
+  const local = taskRunner(setup);
+  /** A reader: a worker thread (up to QUEUE_PER_WORKER tasks queued beyond the one it runs) or this thread (one). */
+  interface Lane {
+    worker?: Worker;
+    busy: number;
+    capacity: number;
+  }
+  const lanes: Lane[] = [
+    ...pool.map((worker) => ({ worker, busy: 0, capacity: QUEUE_PER_WORKER + 1 })),
+    { busy: 0, capacity: 1 },
+  ];
   const meta = new Map<number, { bytes: number; lastOfFile: boolean }>();
   const done = new Map<number, ScanResult>();
-  const busy = new Map<Worker, number>();
+  const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
+  // One slot per task that can be in flight, each with room for a range and the line it carries.
+  const slots = new RangeSlots(count * (QUEUE_PER_WORKER + 1), rangeBytes * 2);
+  const slotOf = new Map<number, number>();
   const tasks = tasksOf(
     files,
     (f) => usage?.ingest.markOf(abs(f)),
     opts.rangeMinBytes ?? RANGE_MIN_BYTES,
-    opts.rangeBytes ?? RANGE_BYTES,
+    rangeBytes,
+    slots,
   );
   let nextToMerge = 0;
   let posted = 0;
@@ -200,13 +262,8 @@ async function runWorkers(
         failure ??= e;
         reject(e);
       };
-      const feed = (w: Worker) => {
-        while (
-          !exhausted &&
-          !failure &&
-          (busy.get(w) ?? 0) <= QUEUE_PER_WORKER &&
-          done.size < count * 4 * QUEUE_PER_WORKER
-        ) {
+      const feed = (lane: Lane) => {
+        while (!exhausted && !failure && lane.busy < lane.capacity && done.size < count * 4 * QUEUE_PER_WORKER) {
           const next = tasks.next();
           if (next.done) {
             exhausted = true;
@@ -215,8 +272,14 @@ async function runWorkers(
           const { task, bytes, lastOfFile } = next.value;
           meta.set(task.id, { bytes, lastOfFile });
           posted++;
-          busy.set(w, (busy.get(w) ?? 0) + 1);
-          w.postMessage(task, task.kind === 'range' ? [task.data.buffer as ArrayBuffer] : []);
+          lane.busy++;
+          if (task.kind === 'range' && task.slot !== undefined) slotOf.set(task.id, task.slot);
+          if (!lane.worker) {
+            // This thread's turn comes after the messages already waiting.
+            setImmediate(() => local(task).then((r) => onResult(lane, r)));
+          } else if (task.kind === 'range' && task.slot === undefined) {
+            lane.worker.postMessage(task, [task.data.buffer as ArrayBuffer]);
+          } else lane.worker.postMessage(task);
         }
       };
       // Every task posted has been merged (so none is still running).
@@ -248,26 +311,33 @@ async function runWorkers(
         if (m.lastOfFile) progress.filesDone++;
         opts.onProgress?.({ ...progress });
       };
-      for (const w of pool) {
-        w.on('message', (r: ScanResult) => {
-          busy.set(w, (busy.get(w) ?? 1) - 1);
-          done.set(r.id, r);
-          try {
-            merge();
-            for (const x of pool) feed(x);
-          } catch (e) {
-            fail(e as Error);
-            return;
-          }
-          if (finished()) resolveAll();
-        });
+      const onResult = (lane: Lane, r: ScanResult) => {
+        lane.busy--;
+        // The reader is done with the bytes: the slot can take the next range.
+        const slot = slotOf.get(r.id);
+        if (slot !== undefined) {
+          slotOf.delete(r.id);
+          slots.release(slot);
+        }
+        done.set(r.id, r);
+        try {
+          merge();
+          for (const l of lanes) feed(l);
+        } catch (e) {
+          fail(e as Error);
+          return;
+        }
+        if (finished()) resolveAll();
+      };
+      for (const [i, w] of pool.entries()) {
+        w.on('message', (r: ScanResult) => onResult(lanes[i]!, r));
         w.on('error', (e) => fail(e));
         w.on('exit', (code) => {
           if (code !== 0 && !closing) fail(new Error(`scan worker exited with code ${code}`));
         });
       }
       try {
-        for (const w of pool) feed(w);
+        for (const l of lanes) feed(l);
       } catch (e) {
         fail(e as Error);
         return;

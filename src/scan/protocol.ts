@@ -22,6 +22,11 @@ export type ScanTask =
       data: Uint8Array;
       /** Lines of the file before `data`. */
       firstLine: number;
+      /**
+       * The shared slot `data` lies in (the main thread reuses it once this task's result is back:
+       * the worker must not keep views of it); absent when `data` was transferred.
+       */
+      slot?: number;
       mark?: { line: number; record: number };
     };
 

@@ -46,6 +46,19 @@ beforeAll(async () => {
     );
   const lines = cloudtrail.flatMap((l, i) => (i < noise.length ? [l, noise[i]!] : [l]));
   lines.splice(700, 0, '{"eventName": "Broken", ', '{"not": "cloudtrail"}', '');
+  // A record longer than a range and than the shared slot a range is read into.
+  // (a call through a role of its own, which SigmaHQ's AssumeRole rule reports as a finding of its own).
+  const huge = {
+    ...(JSON.parse(cloudtrail[40]!) as object),
+    eventID: 'huge-1',
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111122223333:assumed-role/huge-role/session',
+      sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/huge-role' } },
+    },
+    padding: 'x'.repeat(450_000),
+  };
+  lines.splice(900, 0, JSON.stringify(huge));
   writeFileSync(join(dir, 'big.ndjson'), lines.join('\n'));
   writeFileSync(join(dir, 'invocations.ndjson'), `${logs.join('\n')}\n`);
   // S3 log files: {"Records":[…]} gzip, one of them cut short.
@@ -136,5 +149,11 @@ describe('scan', () => {
     expect(par.skipped).toBe(pre.skipped);
     // The big file was read in ranges (it is several times the range size).
     expect(statSync(join(dir, 'big.ndjson')).size).toBeGreaterThan(300 * 1024);
+    expect(JSON.stringify(pre.findings)).toContain('huge-1');
+    const three = await run({ workers: 3, rangeMinBytes: 64 * 1024, rangeBytes: 100 * 1024 });
+    expect(three.workers).toBe(3);
+    expect(three.findings).toEqual(pre.findings);
+    expect(three.usage).toEqual(pre.usage);
+    expect(three.bad).toEqual(pre.bad);
   });
 });

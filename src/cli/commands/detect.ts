@@ -55,7 +55,7 @@ export interface DetectOptions {
   lateTolerance?: string;
   /** Parse every record, also those the prefilter shows no rule can match (finds syntax errors in them too). */
   parseAll?: boolean;
-  /** Worker threads reading local files (`auto`: one per core for large inputs); undefined: this thread. */
+  /** Threads reading local files, the main one included (`auto`: one per core for large inputs); undefined: the main thread. */
   workers?: number | 'auto';
   quiet: boolean;
   /** Progress bar: default when stderr is a TTY. */
@@ -342,7 +342,7 @@ export function detectCommand(program: Command): void {
     )
     .option(
       '--workers <n|auto>',
-      'threads reading local files: a number, or auto (one per core from 64 MiB of input); default: this thread only',
+      'threads reading local files, the main one included: a number, or auto (one per core from 64 MiB of input); default: 1',
       parseWorkers,
     )
     .option(
