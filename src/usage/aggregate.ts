@@ -13,7 +13,7 @@ export function hourOf(time: string): string {
 export function usageKey(
   h: Pick<UsageHour, 'hour' | 'provider' | 'account' | 'identity' | 'accessKeyId' | 'model' | 'region'>,
 ): string {
-  return [h.hour, h.provider, h.account, h.identity, h.accessKeyId, h.model, h.region].join('\u0000');
+  return `${h.hour}\u0000${h.provider}\u0000${h.account}\u0000${h.identity}\u0000${h.accessKeyId}\u0000${h.model}\u0000${h.region}`;
 }
 
 /** Adds values not yet in `into`, keeping at most `cap` (first seen first). */
@@ -123,7 +123,13 @@ export class UsageAggregator {
       if (s.userAgent) addOne(row.userAgents, s.userAgent);
     } else {
       this.#rows.set(key, {
-        ...ids,
+        hour: ids.hour,
+        provider: ids.provider,
+        account: ids.account,
+        identity: ids.identity,
+        accessKeyId: ids.accessKeyId,
+        model: ids.model,
+        region: ids.region,
         invocations: 1,
         errors: s.ok ? 0 : 1,
         inputTokens: s.inputTokens ?? 0,

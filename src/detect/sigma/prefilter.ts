@@ -174,6 +174,19 @@ function literalsOf(t: ValueTest, out: Set<string>): boolean {
   }
 }
 
+/**
+ * Whole values most CloudTrail records hold (the identity types of everyday callers): a rule that
+ * requires one of them next to a rarer value is better anchored on the rarer one, however few
+ * distinct values rules give that field. Choosing an anchor only changes what is parsed, never
+ * what matches.
+ */
+const FREQUENT_VALUES: ReadonlySet<string> = new Set(['"iamuser"', '"assumedrole"', '"awsservice"', '"awsaccount"']);
+
+function scoreOf(lits: ReadonlySet<string>, fieldScore: number): number {
+  const frequent = [...lits].every((l) => FREQUENT_VALUES.has(l));
+  return (frequent ? 0 : fieldScore) + minLength(lits);
+}
+
 function anchorOfValues(values: readonly ValueTest[], match: 'any' | 'all', score: number): Anchor | undefined {
   if (match === 'all') {
     // Every value must match: any one of them is a necessary literal set; keep the longest.
@@ -181,14 +194,14 @@ function anchorOfValues(values: readonly ValueTest[], match: 'any' | 'all', scor
     for (const v of values) {
       const lits = new Set<string>();
       if (!literalsOf(v, lits)) continue;
-      const a = { literals: lits, score: score + minLength(lits) };
+      const a = { literals: lits, score: scoreOf(lits, score) };
       if (!best || a.score > best.score) best = a;
     }
     return best;
   }
   const lits = new Set<string>();
   if (values.length === 0 || !values.every((v) => literalsOf(v, lits))) return undefined;
-  return { literals: lits, score: score + minLength(lits) };
+  return { literals: lits, score: scoreOf(lits, score) };
 }
 
 function minLength(lits: ReadonlySet<string>): number {
