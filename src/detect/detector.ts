@@ -127,22 +127,23 @@ interface Contribution {
   location: Location | undefined;
 }
 
-/** Distinct values in insertion order, capped: evidence for a person, not a full index. */
+/**
+ * Distinct values in insertion order, capped: evidence for a person, not a full index. A plain array
+ * searched linearly: with at most a few dozen values that beats hashing each fresh string, and an
+ * aggregate (one per rule and subject, per worker task) stays cheap to create.
+ */
 class CappedSet {
   readonly values: string[] = [];
-  readonly #seen = new Set<string>();
-  /** The value added last: most repeats repeat it, and comparing is cheaper than hashing a fresh string. */
-  #last: string | undefined;
   constructor(readonly cap: number) {}
   get full(): boolean {
     return this.values.length >= this.cap;
   }
   add(v: string | undefined): void {
-    if (v === undefined || v === this.#last || this.values.length >= this.cap) return;
-    this.#last = v;
-    if (this.#seen.has(v)) return;
-    this.#seen.add(v);
-    this.values.push(v);
+    const values = this.values;
+    if (v === undefined || values.length >= this.cap) return;
+    // Most repeats repeat the value added last.
+    if (values.length > 0 && values[values.length - 1] === v) return;
+    if (!values.includes(v)) values.push(v);
   }
 }
 
@@ -174,11 +175,15 @@ class Aggregate {
 
   add(ev: EvidenceEvent, location: Location | undefined): void {
     if (!this.eventIds.add(ev.id)) return; // the same event delivered twice (overlapping exports)
-    if (this.linkedIds.length < LINKED_EVENT_CAP) this.linkedIds.push(ev.id);
-    if (this.keepAll) this.allIds.push(ev.id);
+    if (this.keepAll) {
+      // A worker's share: the main thread picks linked and sample ids from all of them, in order.
+      this.allIds.push(ev.id);
+    } else {
+      if (this.linkedIds.length < LINKED_EVENT_CAP) this.linkedIds.push(ev.id);
+      this.sampleIds.add(ev.id);
+    }
     if (this.first === '' || ev.time < this.first) this.first = ev.time;
     if (ev.time > this.last) this.last = ev.time;
-    this.sampleIds.add(ev.id);
     this.eventNames.add(ev.action.operation);
     this.models.add(ev.target.model);
     this.regions.add(ev.target.region);

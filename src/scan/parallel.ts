@@ -186,7 +186,9 @@ function* tasksOf(
             ...(slotIndex !== undefined ? { slot: slotIndex } : {}),
             ...(mark ? { mark } : {}),
           };
-          for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, i + 1)) lines++;
+          // Buffer's indexOf (memchr) is several times faster than Uint8Array's over these bytes.
+          const text = buf.subarray(0, end);
+          for (let i = text.indexOf(0x0a); i !== -1; i = text.indexOf(0x0a, i + 1)) lines++;
           yield { task, bytes: end, lastOfFile: eof };
         } else if (slotIndex !== undefined) slots.release(slotIndex);
         if (eof) break;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, hourOf, PriceBook, parsePrices, USAGE_VALUE_CAP, UsageAggregator, UsageIngest } from './index.js';
+import {
+  costOf,
+  hourOf,
+  PriceBook,
+  parsePrices,
+  USAGE_VALUE_CAP,
+  UsageAggregator,
+  UsageIngest,
+  usageSampleOf,
+} from './index.js';
 import { eventAround, sample } from './testutil.js';
 
 const book = new PriceBook(
@@ -102,6 +111,31 @@ describe('UsageIngest watermarks', () => {
     expect(second.marks()).toEqual([
       { source: '/logs/a.ndjson', line: 5, record: 0, previous: { line: 3, record: 0 } },
     ]);
+  });
+  it('keeps every read call in `all` and the new ones in `hours()`, as two separate aggregations would', () => {
+    const reads: [number, string][] = [
+      [1, '/l/new.ndjson'],
+      [2, '/l/new.ndjson'],
+      [1, '/l/old.ndjson'], // counted by an earlier run: from here on the two views differ
+      [3, '/l/new.ndjson'],
+      [2, '/l/old.ndjson'],
+      [4, '/l/old.ndjson'], // past the old mark
+      [5, '/l/new.ndjson'],
+    ];
+    const ingest = new UsageIngest({ book, marks: [{ source: '/l/old.ndjson', line: 3, record: 0 }] });
+    const all = new UsageAggregator(book);
+    const fresh = new UsageAggregator(book);
+    for (const [i, file] of reads) {
+      const counted = ingest.observe(ev(i), { file, line: i });
+      const s = usageSampleOf(ev(i))!;
+      all.observe(s);
+      if (counted) fresh.observe(s);
+    }
+    expect(ingest.stats).toEqual({ records: 7, alreadyCounted: 2, invocations: 5 });
+    expect(ingest.all.hours()).toEqual(all.hours());
+    expect(ingest.hours()).toEqual(fresh.hours());
+    expect(ingest.all.hours()[0]!.invocations).toBe(7);
+    expect(ingest.hours()[0]!.invocations).toBe(5);
   });
   it('orders JSON-list records by (line, record), and always counts stdin', () => {
     const ingest = new UsageIngest({ book, marks: [{ source: '/l/b.json', line: 0, record: 4 }] });

@@ -173,6 +173,19 @@ export class UsageAggregator {
     }
   }
 
+  /** An independent copy: the same rows and remembered requests, diverging from here on. */
+  clone(): UsageAggregator {
+    const c = new UsageAggregator(this.#book);
+    for (const [key, row] of this.#rows) {
+      c.#rows.set(key, { ...row, sourceIps: [...row.sourceIps], userAgents: [...row.userAgents] });
+    }
+    for (const [id, r] of this.#requests) c.#requests.set(id, { ...r });
+    c.#latest = this.#latest;
+    c.#lastHour = this.#lastHour;
+    c.duplicates = this.duplicates;
+    return c;
+  }
+
   /** Rows ordered by hour, then key. */
   hours(): UsageHour[] {
     return [...this.#rows.entries()]

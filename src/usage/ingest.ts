@@ -48,19 +48,30 @@ export interface IngestStats {
  * counts nothing twice. Records without a file (stdin `-`) are always counted.
  */
 export class UsageIngest {
-  /** Invocations not counted before: what to add to the store. */
-  readonly aggregator: UsageAggregator;
-  /** Every invocation read, counted before or not: what the logs given show (for reports). */
-  readonly all: UsageAggregator;
+  readonly #counted: UsageAggregator;
+  /**
+   * Every invocation read; undefined while that is the same as `#counted` (nothing read so far was
+   * counted before — every pass without a store, and most with one): one aggregation, not two.
+   */
+  #all: UsageAggregator | undefined;
   readonly stats: IngestStats = { records: 0, alreadyCounted: 0, invocations: 0 };
   readonly #marks = new Map<string, UsageSourceMark>();
   readonly #start = new Map<string, { line: number; record: number }>();
   readonly #moved = new Set<string>();
 
   constructor(opts: { marks?: Iterable<UsageSourceMark>; book?: PriceBook } = {}) {
-    this.aggregator = new UsageAggregator(opts.book);
-    this.all = new UsageAggregator(opts.book);
+    this.#counted = new UsageAggregator(opts.book);
     this.addMarks(opts.marks ?? []);
+  }
+
+  /** Invocations not counted before: what to add to the store. */
+  get aggregator(): UsageAggregator {
+    return this.#counted;
+  }
+
+  /** Every invocation read, counted before or not: what the logs given show (for reports). */
+  get all(): UsageAggregator {
+    return this.#all ?? this.#counted;
   }
 
   /** Watermarks looked up after construction (e.g. per file as reading reaches it). */
@@ -124,10 +135,15 @@ export class UsageIngest {
       }
     }
     if (!sample) return undefined;
-    this.all.observe(sample);
-    if (counted) return undefined;
+    if (counted) {
+      // The two views part here: `all` goes on from a copy of what both have seen so far.
+      this.#all ??= this.#counted.clone();
+      this.#all.observe(sample);
+      return undefined;
+    }
+    this.#all?.observe(sample);
     this.stats.invocations++;
-    this.aggregator.observe(sample);
+    this.#counted.observe(sample);
     return sample;
   }
 

@@ -389,12 +389,12 @@ export class CorrelationEngine<T> {
         return undefined;
       }
     }
-    const groupKey = names.map((n, i) => `${n}=${values[i]}`).join(', ');
     const mapKey = `${rt.rule.id}\u0000${values.join('\u0000')}`;
     let g = this.#groups.get(mapKey);
     if (g) {
       this.#groups.delete(mapKey); // re-inserted below: the map stays in least-recently-touched order
     } else {
+      const groupKey = names.map((n, i) => `${n}=${values[i]}`).join(', ');
       const group: Record<string, string> = {};
       names.forEach((n, i) => {
         Object.defineProperty(group, n, { value: values[i], enumerable: true });
