@@ -115,6 +115,54 @@ async function run(extra: Partial<ParallelScanOptions>): Promise<Outcome> {
   };
 }
 
+describe('scan of many files', () => {
+  it('keeps each file task to itself in a worker: ids come in input order, as on one thread', async () => {
+    const many = mkdtempSync(join(tmpdir(), 'jackstop-scan-many-'));
+    try {
+      const role = 'arn:aws:sts::111122223333:assumed-role/ci-role/session';
+      for (let f = 0; f < 24; f++) {
+        const records = Array.from({ length: 40 }, (_, i) => ({
+          eventVersion: '1.08',
+          userIdentity: {
+            type: 'AssumedRole',
+            arn: role,
+            accountId: '111122223333',
+            sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/ci-role' } },
+          },
+          eventTime: new Date(Date.UTC(2025, 0, 1, 0, f, i)).toISOString().replace('.000', ''),
+          eventSource: 's3.amazonaws.com',
+          eventName: 'GetObject',
+          awsRegion: 'us-east-1',
+          sourceIPAddress: `10.0.${f}.${i}`,
+          eventID: `file-${String(f).padStart(2, '0')}-${String(i).padStart(2, '0')}`,
+          recipientAccountId: '111122223333',
+          // Every other file is megabytes long: it takes longer to read than the small one after it.
+          ...(f % 2 === 0 ? { requestParameters: { bucketName: 'b', key: 'k'.repeat(60_000) } } : {}),
+        }));
+        const name = join(many, String(f).padStart(2, '0'));
+        // Compressed documents and plain NDJSON (read in chunks, with I/O waits between them).
+        if (f % 4 < 2) writeFileSync(`${name}.json.gz`, gzipSync(JSON.stringify({ Records: records })));
+        else writeFileSync(`${name}.ndjson`, records.map((r) => JSON.stringify(r)).join('\n'));
+      }
+      const findingsOf = async (workers: number) => {
+        const detector = new Detector(rules, { fieldMaps: SIGMA_FIELD_MAPS });
+        await scan({ inputs: [many], cwd: process.cwd(), io: {}, onBadInput: () => undefined, detector, workers });
+        return detector
+          .results()
+          .map((r) => ({ rule: r.finding.ruleId, ids: r.eventIds, ips: r.finding.evidence.sourceIps }));
+      };
+      const one = await findingsOf(0);
+      expect(one.some((f) => f.ids.length === 100 && f.ids[0] === 'file-00-00' && f.ids[99] === 'file-02-19')).toBe(
+        true,
+      );
+      expect(await findingsOf(2)).toEqual(one);
+      expect(await findingsOf(3)).toEqual(one);
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('scan', () => {
   let all: Outcome;
   beforeAll(async () => {
