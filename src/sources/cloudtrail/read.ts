@@ -211,7 +211,8 @@ function drained(stream: Writable): Promise<void> {
  * and gunzip is ended rather than destroyed, so the records already decompressed are still read.
  */
 function gunzip(bytes: AsyncIterable<Buffer>, state: ReadState): AsyncIterable<Buffer> {
-  const z = createGunzip({ chunkSize: 64 * 1024 });
+  // Large output chunks: each is a round trip to the thread pool, and a Records document is read whole anyway.
+  const z = createGunzip({ chunkSize: 1024 * 1024 });
   const pump = async () => {
     try {
       for await (const chunk of bytes) {
