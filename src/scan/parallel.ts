@@ -239,12 +239,12 @@ async function runWorkers(
     ...pool.map((worker) => ({ worker, busy: 0, capacity: QUEUE_PER_WORKER + 1 })),
     { busy: 0, capacity: 1 },
   ];
-  const meta = new Map<number, { bytes: number; lastOfFile: boolean }>();
+  /** Per task in flight: its bytes for progress, whether it ends a file, and the shared slot it was read into. */
+  const meta = new Map<number, { bytes: number; lastOfFile: boolean; slot: number | undefined }>();
   const done = new Map<number, ScanResult>();
   const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
   // One slot per task that can be in flight, each with room for a range and the line it carries.
   const slots = new RangeSlots(count * (QUEUE_PER_WORKER + 1), rangeBytes * 2);
-  const slotOf = new Map<number, number>();
   const tasks = tasksOf(
     files,
     (f) => usage?.ingest.markOf(abs(f)),
@@ -272,10 +272,9 @@ async function runWorkers(
             break;
           }
           const { task, bytes, lastOfFile } = next.value;
-          meta.set(task.id, { bytes, lastOfFile });
+          meta.set(task.id, { bytes, lastOfFile, slot: task.kind === 'range' ? task.slot : undefined });
           posted++;
           lane.busy++;
-          if (task.kind === 'range' && task.slot !== undefined) slotOf.set(task.id, task.slot);
           if (!lane.worker) {
             // This thread's turn comes after the messages already waiting.
             setImmediate(() => local(task).then((r) => onResult(lane, r)));
@@ -316,10 +315,10 @@ async function runWorkers(
       const onResult = (lane: Lane, r: ScanResult) => {
         lane.busy--;
         // The reader is done with the bytes: the slot can take the next range.
-        const slot = slotOf.get(r.id);
-        if (slot !== undefined) {
-          slotOf.delete(r.id);
-          slots.release(slot);
+        const m = meta.get(r.id);
+        if (m?.slot !== undefined) {
+          slots.release(m.slot);
+          m.slot = undefined;
         }
         done.set(r.id, r);
         try {

@@ -20,11 +20,11 @@ export function usageKey(
 export function addDistinct(into: string[], values: Iterable<string>, cap = USAGE_VALUE_CAP): void {
   for (const v of values) {
     if (into.length >= cap) return;
-    if (!into.includes(v)) into.push(v);
+    addOne(into, v, cap);
   }
 }
 
-/** `addDistinct` of one value. */
+/** `addDistinct` of one value, without an iterable around it. */
 function addOne(into: string[], v: string, cap = USAGE_VALUE_CAP): void {
   if (into.length < cap && !into.includes(v)) into.push(v);
 }
