@@ -16,7 +16,8 @@ import {
   type CorrelationOptions,
   type CorrelationStats,
 } from './correlate/index.js';
-import { IdSet } from './id-set.js';
+import { FirstValues } from './first-values.js';
+import { IdSet, type IdSetState } from './id-set.js';
 import { fillRemediation } from './remediation.js';
 import { type RuleMeta, ruleMetaOf } from './rules/index.js';
 import {
@@ -46,32 +47,38 @@ export interface DetectedFinding {
 /** Event ids handed to the store per finding: enough to re-count re-reads exactly for all but the noisiest rules. */
 export const LINKED_EVENT_CAP = 100;
 
-/** One (rule, subject) aggregate of a worker's share of the input. */
+/** Values with the position (input order) each was first seen at: a `FirstValues` as plain data. */
+export interface PositionedValues {
+  values: string[];
+  at: number[];
+}
+
+/** One (rule, subject) aggregate of a worker's share of the input, as plain data (structured-clone safe). */
 export interface AggregateState {
   /** Index of the detection rule among the detector's compiled rules. */
   rule: number;
   subjectId: string;
   first: string;
   last: string;
-  /** Every distinct event id, in input order. */
-  ids: string[];
-  eventNames: string[];
-  models: string[];
-  regions: string[];
-  ips: string[];
-  agents: string[];
-  keys: string[];
-  errors: string[];
-  locations: string[];
-  account: string | undefined;
-  label: string | undefined;
+  ids: IdSetState;
+  linked: PositionedValues;
+  eventNames: PositionedValues;
+  models: PositionedValues;
+  regions: PositionedValues;
+  ips: PositionedValues;
+  agents: PositionedValues;
+  keys: PositionedValues;
+  errors: PositionedValues;
+  locations: PositionedValues;
+  account: { value: string; at: number } | undefined;
+  label: { value: string; at: number } | undefined;
 }
 
-/** An event a correlation must see, as a worker hands it over: the main thread runs the correlations. */
+/** An event a correlation must see, as a reader hands it over: the main thread runs the correlations in input order. */
 export interface CorrelationInput {
   /** Indexes of the matched detection rules among the compiled rules. */
   rules: number[];
-  /** What the correlations read of the record (`CorrelationEngine.project`). */
+  /** What the correlations read of the record (`CorrelationEngine.project`), or the record itself. */
   record: Record<string, unknown>;
   time: string;
   id: string;
@@ -80,8 +87,9 @@ export interface CorrelationInput {
 }
 
 /**
- * What a worker's detector found in its share of the input, merged into the main detector with
- * `absorb` in input order. Same rules and options on both sides.
+ * What a reader found in one task (a file, or a range of one): the events correlations must see, in
+ * input order, and counts; and, when the reader hands them over, its aggregates (which merge in any
+ * order: see `Aggregate`). The main detector `absorb`s shards in input order.
  */
 export interface DetectorShard {
   aggregates: AggregateState[];
@@ -105,7 +113,8 @@ export interface DetectorOptions {
   correlation?: CorrelationOptions;
   /**
    * A worker's detector: matches and aggregates its share, and hands events for correlations over
-   * (`takeShard`) instead of running them; the main thread's detector `absorb`s the shards in order.
+   * (`takeShard`) instead of running them; the main thread's detector `absorb`s the shards in order
+   * and its aggregates (`takeAggregates`) in any order.
    */
   shard?: boolean;
 }
@@ -128,127 +137,120 @@ interface Contribution {
 }
 
 /**
- * Distinct values in insertion order, capped: evidence for a person, not a full index. A plain array
- * searched linearly: with at most a few dozen values that beats hashing each fresh string, and an
- * aggregate (one per rule and subject, per worker task) stays cheap to create.
+ * One finding in the making: a (rule, subject) and the events behind it. Every part is either
+ * order-free (distinct ids, first and last time) or "the first N by position" (`FirstValues`), so
+ * parts of the input read by different threads, in any order, merge into exactly what one pass
+ * reading the whole input in order gives. A position is the event's place in the input; correlation
+ * findings, built in input order on the main thread, number their additions instead.
  */
-class CappedSet {
-  readonly values: string[] = [];
-  constructor(readonly cap: number) {}
-  get full(): boolean {
-    return this.values.length >= this.cap;
-  }
-  add(v: string | undefined): void {
-    const values = this.values;
-    if (v === undefined || values.length >= this.cap) return;
-    // Most repeats repeat the value added last.
-    if (values.length > 0 && values[values.length - 1] === v) return;
-    if (!values.includes(v)) values.push(v);
-  }
-}
-
 class Aggregate {
   first = '';
   last = '';
   /** Every distinct event id (hashed: a noisy rule may match millions). */
   readonly eventIds = new IdSet();
-  readonly linkedIds: string[] = [];
-  /** In a worker: every id, in order, for the main thread to deduplicate across workers. */
-  readonly allIds: string[] = [];
-  readonly sampleIds = new CappedSet(EVIDENCE_EVENT_CAP);
-  readonly eventNames = new CappedSet(EVIDENCE_VALUE_CAP);
-  readonly models = new CappedSet(EVIDENCE_VALUE_CAP);
-  readonly regions = new CappedSet(EVIDENCE_VALUE_CAP);
-  readonly ips = new CappedSet(EVIDENCE_VALUE_CAP);
-  readonly agents = new CappedSet(EVIDENCE_VALUE_CAP);
-  readonly keys = new CappedSet(EVIDENCE_VALUE_CAP);
-  readonly errors = new CappedSet(EVIDENCE_VALUE_CAP);
-  readonly locations = new CappedSet(EVIDENCE_VALUE_CAP);
+  /** The first ids: what the store links to the finding, and (the first of them) its evidence. */
+  readonly linked = new FirstValues(LINKED_EVENT_CAP);
+  readonly eventNames = new FirstValues(EVIDENCE_VALUE_CAP);
+  readonly models = new FirstValues(EVIDENCE_VALUE_CAP);
+  readonly regions = new FirstValues(EVIDENCE_VALUE_CAP);
+  readonly ips = new FirstValues(EVIDENCE_VALUE_CAP);
+  readonly agents = new FirstValues(EVIDENCE_VALUE_CAP);
+  readonly keys = new FirstValues(EVIDENCE_VALUE_CAP);
+  readonly errors = new FirstValues(EVIDENCE_VALUE_CAP);
+  readonly locations = new FirstValues(EVIDENCE_VALUE_CAP);
   account: string | undefined;
+  accountAt = Number.POSITIVE_INFINITY;
   label: string | undefined;
+  labelAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly meta: RuleMeta,
     readonly subjectId: string,
-    readonly keepAll = false,
   ) {}
 
-  add(ev: EvidenceEvent, location: Location | undefined): void {
-    if (!this.eventIds.add(ev.id)) return; // the same event delivered twice (overlapping exports)
-    if (this.keepAll) {
-      // A worker's share: the main thread picks linked and sample ids from all of them, in order.
-      this.allIds.push(ev.id);
-    } else {
-      if (this.linkedIds.length < LINKED_EVENT_CAP) this.linkedIds.push(ev.id);
-      this.sampleIds.add(ev.id);
-    }
+  /**
+   * One event at position `pos`. An event delivered twice (overlapping exports) counts once; its
+   * values keep the earlier position.
+   */
+  add(ev: EvidenceEvent, location: Location | undefined, pos: number): void {
+    this.eventIds.add(ev.id);
+    this.linked.add(ev.id, pos);
     if (this.first === '' || ev.time < this.first) this.first = ev.time;
     if (ev.time > this.last) this.last = ev.time;
-    this.eventNames.add(ev.action.operation);
-    this.models.add(ev.target.model);
-    this.regions.add(ev.target.region);
-    this.ips.add(ev.actor.sourceIp);
-    this.agents.add(ev.actor.userAgent);
-    this.keys.add(ev.actor.accessKeyId);
-    this.errors.add(ev.outcome.errorCode);
-    if (location && !this.locations.full) this.locations.add(formatLocation(location));
-    this.account ??= ev.target.account;
-    this.label ??= ev.actor.name;
+    this.eventNames.add(ev.action.operation, pos);
+    this.models.add(ev.target.model, pos);
+    this.regions.add(ev.target.region, pos);
+    this.ips.add(ev.actor.sourceIp, pos);
+    this.agents.add(ev.actor.userAgent, pos);
+    this.keys.add(ev.actor.accessKeyId, pos);
+    this.errors.add(ev.outcome.errorCode, pos);
+    if (location && this.locations.wants(pos)) this.locations.add(formatLocation(location), pos);
+    if (pos < this.accountAt && ev.target.account !== undefined) {
+      this.account = ev.target.account;
+      this.accountAt = pos;
+    }
+    if (pos < this.labelAt && ev.actor.name !== undefined) {
+      this.label = ev.actor.name;
+      this.labelAt = pos;
+    }
   }
 
-  /** What a worker's aggregate hands to the main thread (plain data, structured-clone safe). */
+  /** What a worker's aggregate hands to the main thread. */
   state(rule: number): AggregateState {
+    const pv = (f: FirstValues): PositionedValues => ({ values: f.values, at: f.at });
     return {
       rule,
       subjectId: this.subjectId,
       first: this.first,
       last: this.last,
-      ids: this.allIds,
-      eventNames: this.eventNames.values,
-      models: this.models.values,
-      regions: this.regions.values,
-      ips: this.ips.values,
-      agents: this.agents.values,
-      keys: this.keys.values,
-      errors: this.errors.values,
-      locations: this.locations.values,
-      account: this.account,
-      label: this.label,
+      ids: this.eventIds.state(),
+      linked: pv(this.linked),
+      eventNames: pv(this.eventNames),
+      models: pv(this.models),
+      regions: pv(this.regions),
+      ips: pv(this.ips),
+      agents: pv(this.agents),
+      keys: pv(this.keys),
+      errors: pv(this.errors),
+      locations: pv(this.locations),
+      account: this.account === undefined ? undefined : { value: this.account, at: this.accountAt },
+      label: this.label === undefined ? undefined : { value: this.label, at: this.labelAt },
     };
   }
 
-  /**
-   * Folds in a later part of the same stream (a worker's share, merged in input order): the result
-   * is what reading both parts in one pass gives, since each capped list keeps the first distinct
-   * values in order.
-   */
+  /** Folds in another part of the same stream, read elsewhere: any part, in any order. */
   merge(s: AggregateState): void {
-    for (const id of s.ids) {
-      if (!this.eventIds.add(id)) continue;
-      if (this.linkedIds.length < LINKED_EVENT_CAP) this.linkedIds.push(id);
-      this.sampleIds.add(id);
-    }
+    this.eventIds.absorb(s.ids);
+    this.linked.merge(s.linked.values, s.linked.at);
     if (s.first !== '' && (this.first === '' || s.first < this.first)) this.first = s.first;
     if (s.last > this.last) this.last = s.last;
-    for (const v of s.eventNames) this.eventNames.add(v);
-    for (const v of s.models) this.models.add(v);
-    for (const v of s.regions) this.regions.add(v);
-    for (const v of s.ips) this.ips.add(v);
-    for (const v of s.agents) this.agents.add(v);
-    for (const v of s.keys) this.keys.add(v);
-    for (const v of s.errors) this.errors.add(v);
-    for (const v of s.locations) this.locations.add(v);
-    this.account ??= s.account;
-    this.label ??= s.label;
+    this.eventNames.merge(s.eventNames.values, s.eventNames.at);
+    this.models.merge(s.models.values, s.models.at);
+    this.regions.merge(s.regions.values, s.regions.at);
+    this.ips.merge(s.ips.values, s.ips.at);
+    this.agents.merge(s.agents.values, s.agents.at);
+    this.keys.merge(s.keys.values, s.keys.at);
+    this.errors.merge(s.errors.values, s.errors.at);
+    this.locations.merge(s.locations.values, s.locations.at);
+    if (s.account && s.account.at < this.accountAt) {
+      this.account = s.account.value;
+      this.accountAt = s.account.at;
+    }
+    if (s.label && s.label.at < this.labelAt) {
+      this.label = s.label.value;
+      this.labelAt = s.label.at;
+    }
   }
 
-  /** A correlation match: every contributing id counts; the sampled events give the evidence. */
-  addMatch(m: CorrelationMatch<Contribution>): void {
-    for (const c of m.sample) this.add(c.ev, c.location);
+  /**
+   * A correlation match: every contributing id counts; the sampled events give the evidence.
+   * `next` numbers the additions (matches arrive in input order).
+   */
+  addMatch(m: CorrelationMatch<Contribution>, next: () => number): void {
+    for (const c of m.sample) this.add(c.ev, c.location, next());
     for (const id of m.eventIds) {
-      if (!this.eventIds.add(id)) continue;
-      if (this.linkedIds.length < LINKED_EVENT_CAP) this.linkedIds.push(id);
-      this.sampleIds.add(id);
+      this.eventIds.add(id);
+      this.linked.add(id, next());
     }
     if (this.first === '' || m.first < this.first) this.first = m.first;
     if (m.last > this.last) this.last = m.last;
@@ -275,7 +277,7 @@ class Aggregate {
       },
       assets,
       evidence: {
-        eventIds: this.sampleIds.values,
+        eventIds: this.linked.values.slice(0, EVIDENCE_EVENT_CAP),
         eventNames: this.eventNames.values,
         models: this.models.values,
         regions: this.regions.values,
@@ -294,7 +296,7 @@ class Aggregate {
       mappings: mappingsFromTags(m.tags),
     };
     if (m.remediation) finding.remediation = fillRemediation(m.remediation, finding);
-    return { finding, eventIds: this.linkedIds };
+    return { finding, eventIds: this.linked.values };
   }
 }
 
@@ -354,7 +356,14 @@ export class Detector {
   readonly #since: string | undefined;
   readonly #until: string | undefined;
   readonly #shard: boolean;
+  /** Collecting correlation inputs instead of running them (a worker's detector, or `deferCorrelations`). */
+  #deferred = false;
   #correlationInputs: CorrelationInput[] = [];
+  /** Next position, when `observe` is not given one (one reader, in input order). */
+  #nextPos = 0;
+  /** Numbers additions to correlation findings (see `Aggregate`). */
+  #matchSeq = 0;
+  readonly #nextMatch = () => this.#matchSeq++;
   readonly #compiled: CompiledRule[];
   readonly #ruleIndex = new Map<DetectionRule, number>();
   readonly #metaIndex = new Map<RuleMeta, number>();
@@ -401,6 +410,7 @@ export class Detector {
     this.#compiled = compiled;
     for (const [i, c] of compiled.entries()) this.#ruleIndex.set(c.rule, i);
     this.#shard = opts.shard ?? false;
+    this.#deferred = this.#shard;
     this.#since = opts.since?.toISOString();
     this.#until = opts.until?.toISOString();
   }
@@ -448,7 +458,17 @@ export class Detector {
     return map ? applyFieldMapping(rule, map) : rule;
   }
 
-  observe(record: Record<string, unknown>, location?: Location, kind: EventSource = 'aws.cloudtrail'): void {
+  /**
+   * One record. `pos` is its place in the whole input (any increasing numbering); readers of
+   * different parts of one input give positions that order the parts. Without it, records count in
+   * the order observed.
+   */
+  observe(
+    record: Record<string, unknown>,
+    location?: Location,
+    kind: EventSource = 'aws.cloudtrail',
+    pos: number = this.#nextPos++,
+  ): void {
     this.stats.events++;
     const hits = this.#ruleSet.match(record, SIGMA_LOGSOURCE[kind]);
     if (hits.length === 0) return;
@@ -464,14 +484,15 @@ export class Detector {
     for (const rule of hits) {
       if (this.#engine.references(rule.rule)) correlated = true;
       if (this.#silent.has(rule.rule)) continue;
-      this.#aggregate(this.#meta.get(rule)!, subject).add(ev, location);
+      this.#aggregate(this.#meta.get(rule)!, subject).add(ev, location, pos);
     }
     if (!correlated) return;
     const { raw: _raw, ...evidence } = ev;
-    if (this.#shard) {
+    if (this.#deferred) {
       this.#correlationInputs.push({
         rules: hits.map((h) => this.#ruleIndex.get(h.rule)!),
-        record: this.#engine.project(record),
+        // A worker hands over only what the correlations read; this thread can keep the record.
+        record: this.#shard ? this.#engine.project(record) : record,
         time: ev.time,
         id: ev.id,
         evidence,
@@ -491,38 +512,75 @@ export class Detector {
   #correlate(rules: DetectionRule[], record: Record<string, unknown>, time: string, id: string, c: Contribution) {
     for (const m of this.#engine.observe(rules, record, time, id, c)) {
       const meta = this.#correlationMeta.get(m.rule)!;
-      this.#aggregate(meta, this.#subjectOfMatch(m)).addMatch(m);
+      this.#aggregate(meta, this.#subjectOfMatch(m)).addMatch(m, this.#nextMatch);
     }
   }
 
-  /** A worker's findings so far, handed over and forgotten (see `DetectorOptions.shard`). */
-  takeShard(): DetectorShard {
-    const aggregates: AggregateState[] = [];
-    for (const a of this.#allAggregates()) aggregates.push(a.state(this.#metaIndex.get(a.meta)!));
+  /**
+   * The main thread reading a part of the input itself: aggregates as usual, but the events
+   * correlations must see are kept (`takeCorrelations`) until the parts before them are merged.
+   */
+  deferCorrelations(on: boolean): void {
+    if (!this.#shard) this.#deferred = on;
+  }
+
+  /** The correlation inputs kept since the last call (see `deferCorrelations`). */
+  takeCorrelations(): CorrelationInput[] {
+    const out = this.#correlationInputs;
+    this.#correlationInputs = [];
+    return out;
+  }
+
+  /** Live (rule, subject) aggregates: a worker hands them over when they grow many. */
+  get aggregateCount(): number {
+    let n = 0;
+    for (const bySubject of this.#aggregates.values()) n += bySubject.size;
+    return n;
+  }
+
+  /**
+   * A worker's task done: its correlation inputs and counts, and — when `withAggregates` — every
+   * aggregate so far, handed over and forgotten (see `DetectorOptions.shard`).
+   */
+  takeShard(withAggregates: boolean): DetectorShard {
     const shard: DetectorShard = {
-      aggregates,
-      correlation: this.#correlationInputs,
+      aggregates: withAggregates ? this.takeAggregates() : [],
+      correlation: this.takeCorrelations(),
       events: this.stats.events,
       outOfRange: this.stats.outOfRange,
       matchedEvents: this.stats.matchedEvents,
     };
-    this.#aggregates.clear();
-    this.#correlationInputs = [];
     this.stats.events = 0;
     this.stats.outOfRange = 0;
     this.stats.matchedEvents = 0;
     return shard;
   }
 
-  /** Merges a worker's shard; shards must come in input order for the result to equal one pass. */
+  /** Every aggregate so far as plain data, forgotten here: the main thread `absorbAggregates` them. */
+  takeAggregates(): AggregateState[] {
+    const out: AggregateState[] = [];
+    for (const a of this.#allAggregates()) out.push(a.state(this.#metaIndex.get(a.meta)!));
+    this.#aggregates.clear();
+    return out;
+  }
+
+  /** Merges aggregates of another reader: in any order, at any time. */
+  absorbAggregates(states: readonly AggregateState[]): void {
+    for (const s of states) {
+      const meta = this.#meta.get(this.#compiled[s.rule]!)!;
+      this.#aggregate(meta, s.subjectId).merge(s);
+    }
+  }
+
+  /**
+   * Merges a reader's task: counts and aggregates, and runs the correlations on its events. Tasks
+   * must come in input order (correlations, like one pass, see events in order).
+   */
   absorb(shard: DetectorShard): void {
     this.stats.events += shard.events;
     this.stats.outOfRange += shard.outOfRange;
     this.stats.matchedEvents += shard.matchedEvents;
-    for (const s of shard.aggregates) {
-      const meta = this.#meta.get(this.#compiled[s.rule]!)!;
-      this.#aggregate(meta, s.subjectId).merge(s);
-    }
+    this.absorbAggregates(shard.aggregates);
     for (const c of shard.correlation) {
       this.#correlate(
         c.rules.map((i) => this.#compiled[i]!.rule),
@@ -559,7 +617,7 @@ export class Detector {
     }
     let agg = bySubject.get(subject);
     if (!agg) {
-      agg = new Aggregate(meta, subject, this.#shard);
+      agg = new Aggregate(meta, subject);
       bySubject.set(subject, agg);
     }
     return agg;
@@ -572,7 +630,7 @@ export class Detector {
   /** One finding per (rule, subject), most severe first. Ends correlation windows. */
   results(): DetectedFinding[] {
     for (const m of this.#engine.flush()) {
-      this.#aggregate(this.#correlationMeta.get(m.rule)!, this.#subjectOfMatch(m)).addMatch(m);
+      this.#aggregate(this.#correlationMeta.get(m.rule)!, this.#subjectOfMatch(m)).addMatch(m, this.#nextMatch);
     }
     return [...this.#allAggregates()].map((a) => a.toFinding()).sort(compareFindings);
   }

@@ -37,6 +37,12 @@ function hash64(s: string, out: Uint32Array): void {
 
 const scratch = new Uint32Array(2);
 
+/**
+ * An IdSet as plain data (structured-clone safe): the 64-bit hashes of its ids while exact, else the
+ * sketch's registers.
+ */
+export type IdSetState = { hashes: Uint32Array } | { registers: Uint8Array };
+
 export class IdSet {
   #slots: Uint32Array | undefined;
   #mask: number;
@@ -89,6 +95,42 @@ export class IdSet {
     if (this.#count > EXACT_IDS) this.#toSketch();
     else if (this.#count * 2 > this.#mask + 1) this.#grow();
     return true;
+  }
+
+  /** This set as data for another thread (`absorb` there gives the union). */
+  state(): IdSetState {
+    if (this.#registers) return { registers: this.#registers.slice() };
+    const slots = this.#slots!;
+    const hashes = new Uint32Array(this.#count * 2);
+    let k = 0;
+    for (let i = 0; i < slots.length; i += 2) {
+      if (slots[i] === 0 && slots[i + 1] === 0) continue;
+      hashes[k++] = slots[i]!;
+      hashes[k++] = slots[i + 1]!;
+    }
+    return { hashes };
+  }
+
+  /**
+   * Adds every id of another set (its `state`). The result depends only on the ids added, not on the
+   * order or the sets they came through: exact while the union has at most EXACT_IDS ids, else the
+   * sketch of all of them (registers keep maxima).
+   */
+  absorb(s: IdSetState): void {
+    if ('registers' in s) {
+      if (!this.#registers) this.#toSketch();
+      const r = this.#registers!;
+      for (let j = 0; j < M; j++) if (s.registers[j]! > r[j]!) r[j] = s.registers[j]!;
+      return;
+    }
+    const h = s.hashes;
+    for (let i = 0; i < h.length; i += 2) {
+      if (this.#registers) this.#observe(h[i]!, h[i + 1]!);
+      else if (this.#insert(h[i]!, h[i + 1]!)) {
+        if (this.#count > EXACT_IDS) this.#toSketch();
+        else if (this.#count * 2 > this.#mask + 1) this.#grow();
+      }
+    }
   }
 
   #observe(a: number, b: number): void {

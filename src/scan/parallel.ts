@@ -9,12 +9,20 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { AggregateState } from '../detect/index.js';
 import type { JackstopError } from '../errors.js';
 import { findPackageRoot } from '../package-root.js';
 import { isPlainNdjson, isS3Uri, listLocalLogFiles, type ReadProgress } from '../sources/index.js';
 import { boundHeapGrowth, WORKER_YOUNG_GENERATION_MB } from './heap.js';
 import { type ScanOptions, scanLogs } from './ingest.js';
-import { deserializeBad, type ScanResult, type ScanTask, type WorkerSetup } from './protocol.js';
+import {
+  deserializeBad,
+  type ScanResult,
+  type ScanTask,
+  type WorkerMessage,
+  type WorkerReply,
+  type WorkerSetup,
+} from './protocol.js';
 import { taskRunner } from './task.js';
 
 /** Files at least this large are read by several workers at once when they are plain NDJSON. */
@@ -37,6 +45,8 @@ export interface ParallelScanOptions extends ScanOptions {
   /** Tuning (tests): plain NDJSON files from this size on are split into ranges of about `rangeBytes`. */
   rangeMinBytes?: number;
   rangeBytes?: number;
+  /** Tuning (tests): a worker hands its aggregates over once it holds this many (default `WORKER_AGGREGATE_LIMIT`). */
+  aggregateLimit?: number;
 }
 
 function workerPath(): string {
@@ -213,6 +223,7 @@ async function runWorkers(
     usage: !!usage,
     parseAll: !!opts.parseAll,
     cwd,
+    ...(opts.aggregateLimit !== undefined ? { aggregateLimit: opts.aggregateLimit } : {}),
   };
   const progress: ReadProgress = { filesTotal: files.length, filesDone: 0, bytesDone: 0, records: 0, skipped: 0 };
   if (bytesTotal !== undefined) progress.bytesTotal = bytesTotal;
@@ -228,7 +239,8 @@ async function runWorkers(
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
       }),
   );
-  const local = taskRunner(setup);
+  // This thread's share folds straight into the main detector.
+  const local = taskRunner(setup, detector);
   /** A reader: a worker thread (up to QUEUE_PER_WORKER tasks queued beyond the one it runs) or this thread (one). */
   interface Lane {
     worker?: Worker;
@@ -277,7 +289,7 @@ async function runWorkers(
           lane.busy++;
           if (!lane.worker) {
             // This thread's turn comes after the messages already waiting.
-            setImmediate(() => local(task).then((r) => onResult(lane, r)));
+            setImmediate(() => local.run(task).then((r) => onResult(lane, r)));
           } else if (task.kind === 'range' && task.slot === undefined) {
             lane.worker.postMessage(task, [task.data.buffer as ArrayBuffer]);
           } else lane.worker.postMessage(task);
@@ -328,10 +340,30 @@ async function runWorkers(
           fail(e as Error);
           return;
         }
-        if (finished()) resolveAll();
+        if (finished()) flush();
+      };
+      // Aggregates merge in any order: taken as they come.
+      let flushing = 0;
+      const onAggregates = (aggregates: AggregateState[]) => {
+        try {
+          detector?.absorbAggregates(aggregates);
+        } catch (e) {
+          fail(e as Error);
+          return;
+        }
+        if (--flushing === 0) resolveAll();
+      };
+      // Every task merged: each worker hands over the aggregates it still holds.
+      const flush = () => {
+        flushing = pool.length;
+        if (flushing === 0) resolveAll();
+        for (const w of pool) w.postMessage({ kind: 'flush' } satisfies WorkerMessage);
       };
       for (const [i, w] of pool.entries()) {
-        w.on('message', (r: ScanResult) => onResult(lanes[i]!, r));
+        w.on('message', (r: WorkerReply) => {
+          if ('kind' in r) onAggregates(r.aggregates);
+          else onResult(lanes[i]!, r);
+        });
         w.on('error', (e) => fail(e));
         w.on('exit', (code) => {
           if (code !== 0 && !closing) fail(new Error(`scan worker exited with code ${code}`));
@@ -343,7 +375,7 @@ async function runWorkers(
         fail(e as Error);
         return;
       }
-      if (finished()) resolveAll();
+      if (finished()) flush();
     });
   } finally {
     closing = true;

@@ -1,5 +1,5 @@
 /** Messages between the main thread and the scan workers (structured-clone safe). */
-import type { DetectorOptions, DetectorShard, SigmaRule } from '../detect/index.js';
+import type { AggregateState, DetectorOptions, DetectorShard, SigmaRule } from '../detect/index.js';
 import { type ErrorCode, JackstopError, type Location } from '../errors.js';
 import type { BadInput } from '../sources/index.js';
 import type { UsageSample } from '../usage/index.js';
@@ -10,6 +10,8 @@ export interface WorkerSetup {
   usage: boolean;
   parseAll: boolean;
   cwd: string;
+  /** A worker hands its aggregates over once it holds this many (default `WORKER_AGGREGATE_LIMIT`). */
+  aggregateLimit?: number;
 }
 
 /** A whole file (the worker reads it), or whole lines of a large NDJSON file (the bytes travel). */
@@ -29,6 +31,12 @@ export type ScanTask =
       slot?: number;
       mark?: { line: number; record: number };
     };
+
+/** To a worker: a task, or "hand over your aggregates" (after the tasks sent before it). */
+export type WorkerMessage = ScanTask | { kind: 'flush' };
+
+/** From a worker: a task's result, or its aggregates in answer to a flush. */
+export type WorkerReply = ScanResult | { kind: 'aggregates'; aggregates: AggregateState[] };
 
 export interface SerializedBad {
   code: ErrorCode;

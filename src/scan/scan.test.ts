@@ -46,6 +46,9 @@ beforeAll(async () => {
     );
   const lines = cloudtrail.flatMap((l, i) => (i < noise.length ? [l, noise[i]!] : [l]));
   lines.splice(700, 0, '{"eventName": "Broken", ', '{"not": "cloudtrail"}', '');
+  // Among the noise, objects without eventName (lines 751–753): not events, so parsed and reported.
+  const nameless = (i: number) => JSON.stringify({ eventSource: 's3.amazonaws.com', eventID: `nameless-${i}` });
+  lines.splice(750, 0, nameless(1), nameless(2), nameless(3));
   // A record longer than a range and than the shared slot a range is read into.
   // (a call through a role of its own, which SigmaHQ's AssumeRole rule reports as a finding of its own).
   const huge = {
@@ -179,6 +182,7 @@ describe('scan', () => {
     // Bad input inside records no rule can match goes unreported; everything else is the same.
     for (const b of pre.bad) expect(all.bad).toContain(b);
     expect(pre.bad.some((b) => b.includes('big.ndjson:701'))).toBe(true);
+    for (const line of [751, 752, 753]) expect(pre.bad.some((b) => b.includes(`big.ndjson:${line}`))).toBe(true);
     expect(pre.bad.some((b) => b.includes('JACKSTOP_INPUT_TRUNCATED'))).toBe(true);
     // It did skip: most generated records are benign Bedrock calls the usage counter wants, the rest are not.
     expect(all.skipped).toBe(0);
@@ -203,5 +207,9 @@ describe('scan', () => {
     expect(three.findings).toEqual(pre.findings);
     expect(three.usage).toEqual(pre.usage);
     expect(three.bad).toEqual(pre.bad);
+    // Workers that hand their aggregates over with every task (merged as they come, out of input order).
+    const eager = await run({ workers: 3, rangeMinBytes: 64 * 1024, rangeBytes: 100 * 1024, aggregateLimit: 1 });
+    expect(eager.findings).toEqual(pre.findings);
+    expect(eager.events).toBe(pre.events);
   });
 });

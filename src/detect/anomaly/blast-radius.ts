@@ -87,18 +87,24 @@ export function attachBlastRadius(
   hours: readonly UsageHour[],
   opts: Omit<BlastRadiusOptions, 'accessKeyId'> = {},
 ): Finding[] {
-  const invoked = new Set<string>();
-  const keys = new Set<string>();
+  // Rows grouped once by identity and by key: each finding then reads only its own rows.
+  const byIdentity = new Map<string, UsageHour[]>();
+  const byKey = new Map<string, UsageHour[]>();
+  const push = (m: Map<string, UsageHour[]>, k: string, h: UsageHour) => {
+    const list = m.get(k);
+    if (list) list.push(h);
+    else m.set(k, [h]);
+  };
   for (const h of hours) {
     if (h.invocations === 0) continue;
-    invoked.add(h.identity);
-    if (h.accessKeyId) keys.add(h.accessKeyId);
+    push(byIdentity, h.identity, h);
+    if (h.accessKeyId) push(byKey, h.accessKeyId, h);
   }
   return findings.map((f) => {
-    if (f.subject.kind === 'identity' && invoked.has(f.subject.id))
-      return { ...f, blastRadius: blastRadius(f.subject.id, hours, opts) };
-    if (f.subject.kind === 'access-key' && keys.has(f.subject.id))
-      return { ...f, blastRadius: blastRadius(f.subject.label ?? '', hours, { ...opts, accessKeyId: f.subject.id }) };
+    const own = (f.subject.kind === 'identity' ? byIdentity : byKey).get(f.subject.id);
+    if (f.subject.kind === 'identity' && own) return { ...f, blastRadius: blastRadius(f.subject.id, own, opts) };
+    if (f.subject.kind === 'access-key' && own)
+      return { ...f, blastRadius: blastRadius(f.subject.label ?? '', own, { ...opts, accessKeyId: f.subject.id }) };
     return f;
   });
 }

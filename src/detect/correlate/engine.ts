@@ -86,6 +86,8 @@ interface Runtime {
   readonly groupPaths: readonly (readonly FieldPath[])[];
   readonly valuePaths: readonly (FieldPath | undefined)[];
   readonly span: number;
+  /** Live groups of this correlation by their group-by values. */
+  readonly groups: Map<string, Group<unknown>>;
 }
 
 function holds(bounds: readonly CorrelationBound[], n: number): boolean {
@@ -116,6 +118,9 @@ function fieldFor(rule: CorrelationRule, base: DetectionRule, name: string): str
 
 class Group<T> {
   readonly entries: Entry<T>[] = [];
+  /** Neighbours in the engine's least-recently-touched list. */
+  older: Group<T> | undefined;
+  newer: Group<T> | undefined;
   head = 0;
   lastT = Number.NEGATIVE_INFINITY;
   // Live-window state for the entries replayed so far (window ends at the last replayed entry).
@@ -129,6 +134,8 @@ class Group<T> {
 
   constructor(
     readonly rt: Runtime,
+    /** Key among the groups of `rt` (the group-by values). */
+    readonly mapKey: string,
     readonly key: string,
     readonly group: Readonly<Record<string, string>>,
   ) {
@@ -245,8 +252,14 @@ export class CorrelationEngine<T> {
   readonly #opts: Required<CorrelationOptions>;
   /** Base rule → the correlations referencing it, with the rule's index in each. */
   readonly #byBase = new Map<DetectionRule, { rt: Runtime; index: number }[]>();
-  /** All live groups, least recently touched first. */
-  readonly #groups = new Map<string, Group<T>>();
+  /**
+   * All live groups in a list, least recently touched first (a linked list: touching a group moves
+   * it to the end without re-hashing its key).
+   */
+  #oldest: Group<T> | undefined;
+  #newest: Group<T> | undefined;
+  #liveGroups = 0;
+  readonly #runtimes: Runtime[] = [];
   #maxT = Number.NEGATIVE_INFINITY;
   readonly #fields = new Map<string, FieldPath>();
   #seq = 0;
@@ -263,7 +276,9 @@ export class CorrelationEngine<T> {
           rule.valueField === undefined ? undefined : fieldPath(fieldFor(rule, b, rule.valueField)),
         ),
         span: rule.timespanMs,
+        groups: new Map(),
       };
+      this.#runtimes.push(rt);
       bases.forEach((base, index) => {
         const list = this.#byBase.get(base) ?? [];
         list.push({ rt, index });
@@ -294,7 +309,7 @@ export class CorrelationEngine<T> {
 
   /** Live groups right now (for tests and memory reports). */
   get liveGroups(): number {
-    return this.#groups.size;
+    return this.#liveGroups;
   }
 
   /**
@@ -355,7 +370,10 @@ export class CorrelationEngine<T> {
    * released.
    */
   flush(): CorrelationMatch<T>[] {
-    this.#groups.clear();
+    for (const rt of this.#runtimes) rt.groups.clear();
+    this.#oldest = undefined;
+    this.#newest = undefined;
+    this.#liveGroups = 0;
     return [];
   }
 
@@ -389,24 +407,26 @@ export class CorrelationEngine<T> {
         return undefined;
       }
     }
-    const mapKey = `${rt.rule.id}\u0000${values.join('\u0000')}`;
-    let g = this.#groups.get(mapKey);
+    const mapKey = values.length === 1 ? values[0]! : values.join('\u0000');
+    const groups = rt.groups as Map<string, Group<T>>;
+    let g = groups.get(mapKey);
     if (g) {
-      this.#groups.delete(mapKey); // re-inserted below: the map stays in least-recently-touched order
+      this.#unlink(g);
     } else {
       const groupKey = names.map((n, i) => `${n}=${values[i]}`).join(', ');
       const group: Record<string, string> = {};
       names.forEach((n, i) => {
         Object.defineProperty(group, n, { value: values[i], enumerable: true });
       });
-      g = new Group<T>(rt, groupKey, Object.freeze(group));
-      if (this.#groups.size >= this.#opts.maxGroups) {
-        const oldest = this.#groups.keys().next().value as string;
-        this.#groups.delete(oldest);
+      g = new Group<T>(rt, mapKey, groupKey, Object.freeze(group));
+      if (this.#liveGroups >= this.#opts.maxGroups) {
+        this.#drop(this.#oldest!);
         this.stats.evictedGroups++;
       }
+      groups.set(mapKey, g);
+      this.#liveGroups++;
     }
-    this.#groups.set(mapKey, g);
+    this.#append(g);
 
     // Entries that no future window can reach.
     const horizon = watermark - rt.span;
@@ -474,10 +494,35 @@ export class CorrelationEngine<T> {
 
   /** Drop groups whose newest event left every future window. */
   #sweep(watermark: number): void {
-    for (const [key, g] of this.#groups) {
+    for (let g = this.#oldest; g; ) {
       if (g.lastT >= watermark - g.rt.span) break; // least recently touched first: the rest are newer, mostly
-      this.#groups.delete(key);
+      const next = g.newer;
+      this.#drop(g);
+      g = next;
     }
+  }
+
+  /** Forget a group. */
+  #drop(g: Group<T>): void {
+    this.#unlink(g);
+    g.rt.groups.delete(g.mapKey);
+    this.#liveGroups--;
+  }
+
+  #unlink(g: Group<T>): void {
+    if (g.older) g.older.newer = g.newer;
+    else if (this.#oldest === g) this.#oldest = g.newer;
+    if (g.newer) g.newer.older = g.older;
+    else if (this.#newest === g) this.#newest = g.older;
+    g.older = undefined;
+    g.newer = undefined;
+  }
+
+  #append(g: Group<T>): void {
+    g.older = this.#newest;
+    if (this.#newest) this.#newest.newer = g;
+    else this.#oldest = g;
+    this.#newest = g;
   }
 }
 

@@ -165,11 +165,19 @@ function tooLarge(what: string, chars: number, limit: number, location: Location
 
 // ----------------------------------------------------------------------------------------- NDJSON
 
-function* decodeLine(line: string, lineNo: number, ctx: FormatContext): Generator<void> {
+/**
+ * What reading one line gave the reader: `true` when the sink asks it to yield (its batch is full),
+ * `false` when not, or, for a line that holds a whole document instead of one event, the generator
+ * of that document's records. A plain value in the usual case: a generator per line costs an
+ * allocation on every record of a scan.
+ */
+type LineOutcome = boolean | Generator<void>;
+
+function decodeLine(line: string, lineNo: number, ctx: FormatContext): LineOutcome {
   const { file, sink } = ctx;
   let text = line;
   if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
-  if (text.length === 0 || (isWs(text.charCodeAt(0)) && text.trim() === '')) return;
+  if (text.length === 0 || (isWs(text.charCodeAt(0)) && text.trim() === '')) return false;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -180,14 +188,11 @@ function* decodeLine(line: string, lineNo: number, ctx: FormatContext): Generato
       malformed(`invalid JSON on this line: ${err?.message ?? (e as Error).message}`, { file, line: lineNo, column }),
       excerptAround(text, column),
     );
-    return;
+    return false;
   }
   const location = { file, line: lineNo };
-  if (isObj(value) && isEvent(value)) {
-    if (sink.record(value, location)) yield;
-    return;
-  }
-  yield* decodeDocument(value, location, sink);
+  if (isObj(value) && isEvent(value)) return sink.record(value, location);
+  return decodeDocument(value, location, sink);
 }
 
 /** NDJSON: one JSON value per line; blank lines are fine; a bad line is reported with its number. */
@@ -217,7 +222,9 @@ export async function* readNdjson(input: TextInput, ctx: FormatContext): AsyncGe
         tooLong(length);
       } else {
         const line = parts.length > 0 ? parts.join('') + chunk.slice(pos, nl) : chunk.slice(pos, nl);
-        for (const _ of decodeLine(line, lineNo, ctx)) yield;
+        const out = decodeLine(line, lineNo, ctx);
+        if (out === true) yield;
+        else if (out !== false) yield* out;
       }
       parts = [];
       partsLength = 0;
@@ -228,7 +235,11 @@ export async function* readNdjson(input: TextInput, ctx: FormatContext): AsyncGe
   if (partsLength > 0 && !input.failed()) {
     lineNo++;
     if (partsLength > max) tooLong(partsLength);
-    else for (const _ of decodeLine(parts.join(''), lineNo, ctx)) yield;
+    else {
+      const out = decodeLine(parts.join(''), lineNo, ctx);
+      if (out === true) yield;
+      else if (out !== false) yield* out;
+    }
   }
 }
 
@@ -445,19 +456,51 @@ function isWsByte(c: number | undefined): boolean {
 }
 
 /**
- * Whether the record in bytes [s, e) may be left unparsed: the prefilter says no consumer wants it,
- * and it looks like a whole CloudTrail event — a JSON object by its first and last significant bytes,
- * with `eventSource` and `eventName`. A record cut short or garbled at its ends, or of another kind, is
- * still parsed, so that it is reported.
+ * A key searched for in place across the records of one buffer, with no view of each record
+ * allocated. The search may run past a record that lacks the key; the next occurrence found is
+ * remembered, so a run of such records costs one pass over the buffer, not one pass each. One per
+ * reader: it relies on a buffer's bytes not changing while records of it are tested.
  */
-function skippableBytes(buf: Buffer, s: number, e: number, prefilter: RecordFilter): boolean {
-  let a = s;
-  let b = e - 1;
-  while (a <= b && isWsByte(buf[a])) a++;
-  while (b >= a && isWsByte(buf[b])) b--;
-  if (buf[a] !== 0x7b || buf[b] !== 0x7d || prefilter.testBytes(buf, s, e)) return false;
-  const line = buf.subarray(s, e);
-  return line.includes('"eventSource"') && line.includes('"eventName"');
+class KeySearch {
+  #buf: Uint8Array | undefined;
+  #from = 0;
+  #at = -1;
+  constructor(readonly needle: Buffer) {}
+  /** Whether bytes [s, e) of `buf` hold the key. */
+  within(buf: Buffer, s: number, e: number): boolean {
+    // No occurrence in [#from, #at): the first one at or after s is #at while s has not passed it.
+    if (buf !== this.#buf || s < this.#from || (this.#at !== -1 && s > this.#at)) {
+      this.#buf = buf;
+      this.#from = s;
+      this.#at = buf.indexOf(this.needle, s);
+    }
+    return this.#at !== -1 && this.#at + this.needle.length <= e;
+  }
+}
+
+const EVENT_SOURCE_KEY = Buffer.from('"eventSource"');
+const EVENT_NAME_KEY = Buffer.from('"eventName"');
+
+/** Decides, per record of one reader, whether it may be left unparsed. */
+class SkipTest {
+  readonly #source = new KeySearch(EVENT_SOURCE_KEY);
+  readonly #name = new KeySearch(EVENT_NAME_KEY);
+  constructor(readonly prefilter: RecordFilter) {}
+
+  /**
+   * Whether the record in bytes [s, e) may be left unparsed: the prefilter says no consumer wants
+   * it, and it looks like a whole CloudTrail event — a JSON object by its first and last significant
+   * bytes, with `eventSource` and `eventName`. A record cut short or garbled at its ends, or of
+   * another kind, is still parsed, so that it is reported.
+   */
+  skippable(buf: Buffer, s: number, e: number): boolean {
+    let a = s;
+    let b = e - 1;
+    while (a <= b && isWsByte(buf[a])) a++;
+    while (b >= a && isWsByte(buf[b])) b--;
+    if (buf[a] !== 0x7b || buf[b] !== 0x7d || this.prefilter.testBytes(buf, s, e)) return false;
+    return this.#source.within(buf, s, e) && this.#name.within(buf, s, e);
+  }
 }
 
 /**
@@ -476,7 +519,8 @@ export async function* readNdjsonBytes(
   let parts: Buffer[] = [];
   let partsLength = 0;
   let lineNo = firstLine;
-  function* line(buf: Buffer, s: number, e: number): Generator<void> {
+  const skip = prefilter && new SkipTest(prefilter);
+  function line(buf: Buffer, s: number, e: number): LineOutcome {
     lineNo++;
     let start = s;
     let end = e;
@@ -486,15 +530,15 @@ export async function* readNdjsonBytes(
       const chars = buf.toString('utf8', start, end).length;
       if (chars > max) {
         ctx.sink.bad(tooLarge('a line', chars, max, { file: ctx.file, line: lineNo }));
-        return;
+        return false;
       }
     }
-    if (end === start) return;
-    if (prefilter && skippableBytes(buf, start, end, prefilter)) {
+    if (end === start) return false;
+    if (skip?.skippable(buf, start, end)) {
       ctx.sink.skip();
-      return;
+      return false;
     }
-    yield* decodeLine(buf.toString('utf8', start, end), lineNo, ctx);
+    return decodeLine(buf.toString('utf8', start, end), lineNo, ctx);
   }
   let tooLong = false;
   for await (const chunk of chunks) {
@@ -511,14 +555,18 @@ export async function* readNdjsonBytes(
         break;
       }
       if (parts.length === 0 && !tooLong) {
-        yield* line(chunk, pos, nl);
+        const out = line(chunk, pos, nl);
+        if (out === true) yield;
+        else if (out !== false) yield* out;
       } else if (tooLong) {
         lineNo++;
         ctx.sink.bad(tooLarge('a line', partsLength + nl - pos, max, { file: ctx.file, line: lineNo }));
       } else {
         parts.push(chunk.subarray(pos, nl));
         const joined = Buffer.concat(parts);
-        yield* line(joined, 0, joined.length);
+        const out = line(joined, 0, joined.length);
+        if (out === true) yield;
+        else if (out !== false) yield* out;
       }
       parts = [];
       partsLength = 0;
@@ -533,7 +581,9 @@ export async function* readNdjsonBytes(
       ctx.sink.bad(tooLarge('a line', partsLength, max, { file: ctx.file, line: lineNo }));
     } else {
       const joined = Buffer.concat(parts);
-      yield* line(joined, 0, joined.length);
+      const out = line(joined, 0, joined.length);
+      if (out === true) yield;
+      else if (out !== false) yield* out;
     }
   }
 }
@@ -557,10 +607,11 @@ export function readRecordsBytes(
   return (function* () {
     const { file, sink } = ctx;
     const lake = new LakeRows(file);
+    const skip = new SkipTest(prefilter);
     for (let i = 0; i < count; i++) {
       const s = spans[2 * i]!;
       const e = spans[2 * i + 1]!;
-      if (skippableBytes(doc, s, e, prefilter)) {
+      if (skip.skippable(doc, s, e)) {
         sink.skip();
         continue;
       }
