@@ -1,6 +1,6 @@
 /** Local inputs: files, directories walked recursively, and stdin (`-`). */
 import { createReadStream, type Dirent, type Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JackstopError } from '../../errors.js';
 import type { Source } from './source.js';
@@ -33,6 +33,10 @@ class FileSource implements Source {
 
   async open(): Promise<AsyncIterable<Buffer>> {
     return createReadStream(this.name, { highWaterMark: READ_CHUNK_BYTES });
+  }
+
+  readWhole(): Promise<Buffer> {
+    return readFile(this.name);
   }
 
   readError(e: unknown): JackstopError {

@@ -286,6 +286,39 @@ describe('truncated gzip', () => {
   });
 });
 
+describe('small gzip files inflated whole (reading with a prefilter)', () => {
+  // Passes every record, so what is read must equal what the streaming path reads.
+  const everything = { test: () => true, testBytes: () => true };
+
+  test('the same records, errors and progress as the streaming path', async () => {
+    const records = gzipSync(JSON.stringify({ Records: events(3000) }));
+    const lines = gzipSync(ndjson(events(500, 7000)));
+    const files = [
+      write('whole/records.json.gz', records),
+      write('whole/lines.ndjson.gz', lines),
+      // Two gzip members back to back (what `cat a.gz b.gz` gives): the trailer's size is the last member's only.
+      write(
+        'whole/members.ndjson.gz',
+        Buffer.concat([gzipSync(ndjson(events(300, 100))), gzipSync(ndjson(events(20, 900)))]),
+      ),
+      write('whole/cut-records.json.gz', records.subarray(0, Math.floor(records.length / 2))),
+      write('whole/cut-lines.ndjson.gz', lines.subarray(0, Math.floor(lines.length / 2))),
+    ];
+    for (const file of files) {
+      const streamed = await collect([file]);
+      const whole = await collect([file], { prefilter: everything });
+      expect(ids(whole), file).toEqual(ids(streamed));
+      expect(
+        whole.bad.map((b) => [b.error.code, b.error.message]),
+        file,
+      ).toEqual(streamed.bad.map((b) => [b.error.code, b.error.message]));
+      expect(whole.progress.at(-1)?.bytesDone, file).toBe(streamed.progress.at(-1)?.bytesDone);
+    }
+    expect(ids(await collect([files[2]!], { prefilter: everything }))).toHaveLength(320);
+    expect(codes(await collect([files[3]!], { prefilter: everything }))).toEqual(['JACKSTOP_INPUT_TRUNCATED']);
+  });
+});
+
 describe('lookup-events and CloudTrail Lake output', () => {
   test('lookup-events: each CloudTrailEvent string is parsed; a bad one is a bad record with its index', async () => {
     const file = write(

@@ -7,7 +7,7 @@
 
 import type { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventSource } from '../../domain/index.js';
 import { JackstopError, type Location } from '../../errors.js';
@@ -192,6 +192,10 @@ async function* replay(first: Buffer[], rest: AsyncIterator<Buffer>, ended: bool
     if (r.done) return;
     yield r.value;
   }
+}
+
+async function* oneChunk(b: Buffer): AsyncGenerator<Buffer> {
+  yield b;
 }
 
 function drained(stream: Writable): Promise<void> {
@@ -420,13 +424,19 @@ async function* readPrefiltered(
   let sniffed: Sniffed = { kind: 'more' };
   while (sniffed.kind === 'more') {
     const b = await next();
+    // Decoded only as far as sniffing reads: a chunk may be a whole inflated file.
+    let decoded = 0;
     if (b) {
       head.push(b);
       headBytes += b.length;
-      headText += decoder.write(b);
+      while (decoded < b.length && headText.length < limits.sniffChars) {
+        const take = Math.min(b.length - decoded, limits.sniffChars - headText.length + 4);
+        headText += decoder.write(b.subarray(decoded, decoded + take));
+        decoded += take;
+      }
     }
     const final = ended || headText.length >= limits.sniffChars;
-    if (final || b?.includes(0x0a)) {
+    if (final || b?.subarray(0, decoded).includes(0x0a)) {
       sniffed = sniff(headText.charCodeAt(0) === 0xfeff ? headText.slice(1) : headText, final);
     }
   }
@@ -460,10 +470,45 @@ async function* readPrefiltered(
   yield* readDecoded(replay(head, bytes, ended), name, state, run, () => undefined);
 }
 
+/** Gzip files up to this size (stored) are inflated whole, in one call (CloudTrail's S3 objects are far smaller). */
+const WHOLE_GZIP_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A small local `.gz` file inflated in one call on this thread: no round trips to the thread pool
+ * and no chunks to join. Undefined when that does not apply or fails (a truncated or corrupt file,
+ * a document over the whole-document limit): the streaming path then reads it and reports what it
+ * can salvage.
+ */
+async function inflatedWhole(source: Source, limits: ReadLimits): Promise<{ doc: Buffer; stored: number } | undefined> {
+  if (!source.readWhole || source.size === undefined || source.size > WHOLE_GZIP_BYTES) return undefined;
+  if (!source.name.endsWith('.gz')) return undefined;
+  try {
+    const stored = await source.readWhole();
+    if (!startsWith(stored, GZIP_MAGIC)) return undefined;
+    // Output in one buffer when the trailer's size (ISIZE: the inflated length modulo 2³²) is right,
+    // instead of 16 KiB pieces joined at the end.
+    const size = stored.length >= 18 ? stored.readUInt32LE(stored.length - 4) : 0;
+    const chunkSize = Math.min(Math.max(size + 1, 64 * 1024), limits.wholeDocumentChars);
+    return {
+      doc: gunzipSync(stored, { maxOutputLength: limits.wholeDocumentChars, chunkSize }),
+      stored: stored.length,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads one source; yields whenever the sink's batch is full. */
 async function* readSource(source: Source, run: Run): AsyncGenerator<void> {
   const { sink, signal } = run;
   const state: ReadState = {};
+  const whole = run.prefilter ? await inflatedWhole(source, run.limits) : undefined;
+  if (whole && !startsWith(whole.doc, GZIP_MAGIC)) {
+    run.progress.state.bytesDone += whole.stored;
+    run.progress.tick();
+    yield* readPrefiltered(oneChunk(whole.doc), source.name, state, run, run.prefilter!);
+    return;
+  }
   let stream: AsyncIterable<Buffer | string>;
   try {
     stream = await source.open();
