@@ -10,6 +10,7 @@ import {
 } from '../domain/index.js';
 import { formatLocation, type JackstopError, type Location } from '../errors.js';
 import { normalizeEvent, SIGMA_LOGSOURCE } from '../events/index.js';
+import { StringPool } from '../intern.js';
 import {
   CorrelationEngine,
   type CorrelationMatch,
@@ -82,7 +83,7 @@ export interface CorrelationInput {
   record: Record<string, unknown>;
   time: string;
   id: string;
-  evidence: Omit<Event, 'raw'>;
+  evidence: Evidence;
   location: Location | undefined;
 }
 
@@ -129,10 +130,47 @@ export interface DetectorStats {
   correlation: CorrelationStats;
 }
 
-/** What a correlation keeps of an event: the normalized fields without the raw record. */
-type EvidenceEvent = Omit<Event, 'raw'>;
+/**
+ * What a finding keeps of a matched event: the normalized fields its evidence lists, flat. Small,
+ * because correlation windows hold one per event for as long as a window can reach it (an hour of
+ * every Bedrock call), and workers hand one over per correlated event.
+ */
+export interface Evidence {
+  id: string;
+  time: string;
+  /** Who the finding is about (`subjectOf`). */
+  subject: string;
+  operation: string | undefined;
+  model: string | undefined;
+  region: string | undefined;
+  account: string | undefined;
+  sourceIp: string | undefined;
+  userAgent: string | undefined;
+  accessKeyId: string | undefined;
+  errorCode: string | undefined;
+  /** The identity's display name. */
+  name: string | undefined;
+}
+
+export function evidenceOf(ev: Event): Evidence {
+  return {
+    id: ev.id,
+    time: ev.time,
+    subject: subjectOf(ev),
+    operation: ev.action.operation,
+    model: ev.target.model,
+    region: ev.target.region,
+    account: ev.target.account,
+    sourceIp: ev.actor.sourceIp,
+    userAgent: ev.actor.userAgent,
+    accessKeyId: ev.actor.accessKeyId,
+    errorCode: ev.outcome.errorCode,
+    name: ev.actor.name,
+  };
+}
+
 interface Contribution {
-  ev: EvidenceEvent;
+  ev: Evidence;
   location: Location | undefined;
 }
 
@@ -172,25 +210,25 @@ class Aggregate {
    * One event at position `pos`. An event delivered twice (overlapping exports) counts once; its
    * values keep the earlier position.
    */
-  add(ev: EvidenceEvent, location: Location | undefined, pos: number): void {
+  add(ev: Evidence, location: Location | undefined, pos: number): void {
     this.eventIds.add(ev.id);
     this.linked.add(ev.id, pos);
     if (this.first === '' || ev.time < this.first) this.first = ev.time;
     if (ev.time > this.last) this.last = ev.time;
-    this.eventNames.add(ev.action.operation, pos);
-    this.models.add(ev.target.model, pos);
-    this.regions.add(ev.target.region, pos);
-    this.ips.add(ev.actor.sourceIp, pos);
-    this.agents.add(ev.actor.userAgent, pos);
-    this.keys.add(ev.actor.accessKeyId, pos);
-    this.errors.add(ev.outcome.errorCode, pos);
+    this.eventNames.add(ev.operation, pos);
+    this.models.add(ev.model, pos);
+    this.regions.add(ev.region, pos);
+    this.ips.add(ev.sourceIp, pos);
+    this.agents.add(ev.userAgent, pos);
+    this.keys.add(ev.accessKeyId, pos);
+    this.errors.add(ev.errorCode, pos);
     if (location && this.locations.wants(pos)) this.locations.add(formatLocation(location), pos);
-    if (pos < this.accountAt && ev.target.account !== undefined) {
-      this.account = ev.target.account;
+    if (pos < this.accountAt && ev.account !== undefined) {
+      this.account = ev.account;
       this.accountAt = pos;
     }
-    if (pos < this.labelAt && ev.actor.name !== undefined) {
-      this.label = ev.actor.name;
+    if (pos < this.labelAt && ev.name !== undefined) {
+      this.label = ev.name;
       this.labelAt = pos;
     }
   }
@@ -361,6 +399,7 @@ export class Detector {
   #correlationInputs: CorrelationInput[] = [];
   /** Next position, when `observe` is not given one (one reader, in input order). */
   #nextPos = 0;
+  readonly #strings = new StringPool();
   /** Numbers additions to correlation findings (see `Aggregate`). */
   #matchSeq = 0;
   readonly #nextMatch = () => this.#matchSeq++;
@@ -479,15 +518,14 @@ export class Detector {
       return;
     }
     this.stats.matchedEvents++;
-    const subject = subjectOf(ev);
+    const evidence = evidenceOf(ev);
     let correlated = false;
     for (const rule of hits) {
       if (this.#engine.references(rule.rule)) correlated = true;
       if (this.#silent.has(rule.rule)) continue;
-      this.#aggregate(this.#meta.get(rule)!, subject).add(ev, location, pos);
+      this.#aggregate(this.#meta.get(rule)!, evidence.subject).add(evidence, location, pos);
     }
     if (!correlated) return;
-    const { raw: _raw, ...evidence } = ev;
     if (this.#deferred) {
       this.#correlationInputs.push({
         rules: hits.map((h) => this.#ruleIndex.get(h.rule)!),
@@ -510,7 +548,21 @@ export class Detector {
   }
 
   #correlate(rules: DetectionRule[], record: Record<string, unknown>, time: string, id: string, c: Contribution) {
-    for (const m of this.#engine.observe(rules, record, time, id, c)) {
+    // A correlation window may hold this for an hour: its repeating strings shared, not one copy per event.
+    const ev = c.ev;
+    const pool = this.#strings;
+    ev.time = pool.intern(ev.time);
+    ev.subject = pool.intern(ev.subject);
+    ev.operation = pool.intern(ev.operation);
+    ev.model = pool.intern(ev.model);
+    ev.region = pool.intern(ev.region);
+    ev.account = pool.intern(ev.account);
+    ev.sourceIp = pool.intern(ev.sourceIp);
+    ev.userAgent = pool.intern(ev.userAgent);
+    ev.accessKeyId = pool.intern(ev.accessKeyId);
+    ev.errorCode = pool.intern(ev.errorCode);
+    ev.name = pool.intern(ev.name);
+    for (const m of this.#engine.observe(rules, record, ev.time, id, c)) {
       const meta = this.#correlationMeta.get(m.rule)!;
       this.#aggregate(meta, this.#subjectOfMatch(m)).addMatch(m, this.#nextMatch);
     }
@@ -600,7 +652,7 @@ export class Detector {
     const key = `${m.rule.id}\u0000${m.groupKey}`;
     const known = this.#groupSubjects.get(key);
     if (known !== undefined) return known;
-    const subjects = new Set(m.sample.map((c) => subjectOf(c.ev)));
+    const subjects = new Set(m.sample.map((c) => c.ev.subject));
     const subject = subjects.size === 1 ? [...subjects][0]! : `group:${m.groupKey || m.rule.id}`;
     if (this.#groupSubjects.size >= SUBJECT_CACHE_CAP) {
       this.#groupSubjects.delete(this.#groupSubjects.keys().next().value as string);

@@ -255,8 +255,9 @@ async function runWorkers(
   const meta = new Map<number, { bytes: number; lastOfFile: boolean; slot: number | undefined }>();
   const done = new Map<number, ScanResult>();
   const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
-  // One slot per task that can be in flight, each with room for a range and the line it carries.
-  const slots = new RangeSlots(count * (QUEUE_PER_WORKER + 1), rangeBytes * 2);
+  // One slot per task that can be in flight (each worker's queue, and one for this thread), each
+  // with room for a range and a quarter more for the line it carries over.
+  const slots = new RangeSlots((count - 1) * (QUEUE_PER_WORKER + 1) + 1, rangeBytes + (rangeBytes >> 2));
   const tasks = tasksOf(
     files,
     (f) => usage?.ingest.markOf(abs(f)),

@@ -1,3 +1,4 @@
+import { StringPool } from '../intern.js';
 import { costOf } from './cost.js';
 import type { PriceBook } from './prices.js';
 import { USAGE_VALUE_CAP, type UsageHour, type UsageSample } from './types.js';
@@ -58,6 +59,7 @@ export const REQUEST_MEMORY_MS = 60 * 60 * 1000;
 export class UsageAggregator {
   readonly #rows = new Map<string, UsageHour>();
   readonly #book: PriceBook | undefined;
+  readonly #strings = new StringPool();
   /** Calls seen by request id, oldest first, kept for REQUEST_MEMORY_MS of event time. */
   readonly #requests = new Map<string, { key: string; sample: UsageSample; costUsd: number; at: number }>();
   #latest = Number.NEGATIVE_INFINITY;
@@ -70,7 +72,9 @@ export class UsageAggregator {
     this.#book = book;
   }
 
-  observe(s: UsageSample): void {
+  observe(sample: UsageSample): void {
+    // Kept an hour (remembered requests) or for the whole run (rows): repeating strings shared.
+    let s = this.#compact(sample);
     const at = Date.parse(s.time);
     if (at > this.#latest) {
       this.#latest = at;
@@ -151,6 +155,25 @@ export class UsageAggregator {
     const iso = hourOf(time);
     this.#lastHour = { start: Date.parse(iso), iso };
     return iso;
+  }
+
+  #compact(s: UsageSample): UsageSample {
+    const pool = this.#strings;
+    const out: UsageSample = {
+      ...s,
+      time: pool.intern(s.time),
+      provider: pool.intern(s.provider),
+      identity: pool.intern(s.identity),
+      model: pool.intern(s.model),
+      operation: pool.intern(s.operation),
+    };
+    if (s.account !== undefined) out.account = pool.intern(s.account);
+    if (s.accessKeyId !== undefined) out.accessKeyId = pool.intern(s.accessKeyId);
+    if (s.region !== undefined) out.region = pool.intern(s.region);
+    if (s.errorCode !== undefined) out.errorCode = pool.intern(s.errorCode);
+    if (s.sourceIp !== undefined) out.sourceIp = pool.intern(s.sourceIp);
+    if (s.userAgent !== undefined) out.userAgent = pool.intern(s.userAgent);
+    return out;
   }
 
   /** Takes one counted call back out of its row (its IPs and agents stay: they were seen). */
