@@ -97,16 +97,15 @@ class RangeSlots {
   readonly #free: number[] = [];
   readonly #slots: Buffer[] = [];
   constructor(
-    count: number,
+    readonly count: number,
     readonly size: number,
-  ) {
-    for (let i = 0; i < count; i++) {
-      this.#slots.push(Buffer.from(new SharedArrayBuffer(size)));
-      this.#free.push(i);
-    }
-  }
-  /** A free slot, or undefined when every one is in flight. */
+  ) {}
+  /** A free slot, or undefined when every one is in flight. Allocated on first use (gzip files need none). */
   take(): { index: number; buf: Buffer } | undefined {
+    if (this.#free.length === 0 && this.#slots.length < this.count) {
+      this.#slots.push(Buffer.from(new SharedArrayBuffer(this.size)));
+      this.#free.push(this.#slots.length - 1);
+    }
     const index = this.#free.pop();
     return index === undefined ? undefined : { index, buf: this.#slots[index]! };
   }
