@@ -81,8 +81,7 @@ export interface CorrelationInput {
   rules: number[];
   /** What the correlations read of the record (`CorrelationEngine.project`), or the record itself. */
   record: Record<string, unknown>;
-  time: string;
-  id: string;
+  /** Its id and time among the rest. */
   evidence: Evidence;
   location: Location | undefined;
 }
@@ -531,8 +530,6 @@ export class Detector {
         rules: hits.map((h) => this.#ruleIndex.get(h.rule)!),
         // A worker hands over only what the correlations read; this thread can keep the record.
         record: this.#shard ? this.#engine.project(record) : record,
-        time: ev.time,
-        id: ev.id,
         evidence,
         location,
       });
@@ -541,13 +538,12 @@ export class Detector {
     this.#correlate(
       hits.map((h) => h.rule),
       record,
-      ev.time,
-      ev.id,
       { ev: evidence, location },
     );
   }
 
-  #correlate(rules: DetectionRule[], record: Record<string, unknown>, time: string, id: string, c: Contribution) {
+  /** Runs the correlations on a matched event (its time and id are the evidence's). */
+  #correlate(rules: DetectionRule[], record: Record<string, unknown>, c: Contribution) {
     // A correlation window may hold this for an hour: its repeating strings shared, not one copy per event.
     const ev = c.ev;
     const pool = this.#strings;
@@ -562,7 +558,7 @@ export class Detector {
     ev.accessKeyId = pool.intern(ev.accessKeyId);
     ev.errorCode = pool.intern(ev.errorCode);
     ev.name = pool.intern(ev.name);
-    for (const m of this.#engine.observe(rules, record, ev.time, id, c)) {
+    for (const m of this.#engine.observe(rules, record, ev.time, ev.id, c)) {
       const meta = this.#correlationMeta.get(m.rule)!;
       this.#aggregate(meta, this.#subjectOfMatch(m)).addMatch(m, this.#nextMatch);
     }
@@ -637,8 +633,6 @@ export class Detector {
       this.#correlate(
         c.rules.map((i) => this.#compiled[i]!.rule),
         c.record,
-        c.time,
-        c.id,
         { ev: c.evidence, location: c.location },
       );
     }
