@@ -1,8 +1,11 @@
 /**
  * The reading pass across threads. Readers — worker threads and the main thread itself — read,
- * prefilter, parse and match; the main thread also lists the files, cuts large NDJSON files into
- * ranges of whole lines, and merges the readers' results strictly in input order — so findings,
- * correlations, usage and bad-input reports are exactly those of the one-thread pass (`scanLogs`).
+ * prefilter, parse and match; the main thread also lists the files and cuts large NDJSON files into
+ * ranges of whole lines. Findings merge in any order (the main thread's share folds straight in,
+ * workers hand theirs over now and then: see `Aggregate` in the detector); what must stay in input
+ * order — events correlations see, usage samples, bad input — is merged task by task in input order.
+ * So findings, correlations, usage and bad-input reports are exactly those of the one-thread pass
+ * (`scanLogs`).
  */
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
