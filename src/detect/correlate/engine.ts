@@ -68,7 +68,6 @@ export interface CorrelationMatch<T> {
 
 interface Entry<T> {
   readonly t: number;
-  readonly seq: number;
   /** Index of the referenced rule in the correlation's `rules`. */
   readonly r: number;
   readonly value: string | undefined;
@@ -262,7 +261,6 @@ export class CorrelationEngine<T> {
   readonly #runtimes: Runtime[] = [];
   #maxT = Number.NEGATIVE_INFINITY;
   readonly #fields = new Map<string, FieldPath>();
-  #seq = 0;
   #sinceSweep = 0;
 
   constructor(correlations: readonly ResolvedCorrelation[], opts: CorrelationOptions = {}) {
@@ -434,7 +432,7 @@ export class CorrelationEngine<T> {
     while (drop < g.entries.length && g.entries[drop]!.t < horizon) drop++;
     g.dropBefore(drop);
 
-    const e: Entry<T> = { t, seq: this.#seq++, r: index, value, id, iso, payload, emitted: false };
+    const e: Entry<T> = { t, r: index, value, id, iso, payload, emitted: false };
     if (g.entries.length - g.head >= this.#opts.maxEventsPerGroup) {
       g.dropBefore(g.head + 1);
       this.stats.droppedEvents++;
