@@ -82,7 +82,7 @@ export interface CorrelationInput {
   /** What the correlations read of the record (`CorrelationEngine.project`), or the record itself. */
   record: Record<string, unknown>;
   /** Its id and time among the rest. */
-  evidence: Evidence;
+  evidence: MatchedEvent;
   location: Location | undefined;
 }
 
@@ -130,11 +130,12 @@ export interface DetectorStats {
 }
 
 /**
- * What a finding keeps of a matched event: the normalized fields its evidence lists, flat. Small,
+ * What a finding keeps of a matched event: the normalized fields its evidence lists, flat (the
+ * finding's `Evidence` is built from many of these). Small,
  * because correlation windows hold one per event for as long as a window can reach it (an hour of
  * every Bedrock call), and workers hand one over per correlated event.
  */
-export interface Evidence {
+export interface MatchedEvent {
   id: string;
   time: string;
   /** Who the finding is about (`subjectOf`). */
@@ -151,7 +152,7 @@ export interface Evidence {
   name: string | undefined;
 }
 
-export function evidenceOf(ev: Event): Evidence {
+function matchedEventOf(ev: Event): MatchedEvent {
   return {
     id: ev.id,
     time: ev.time,
@@ -169,7 +170,7 @@ export function evidenceOf(ev: Event): Evidence {
 }
 
 interface Contribution {
-  ev: Evidence;
+  ev: MatchedEvent;
   location: Location | undefined;
 }
 
@@ -209,7 +210,7 @@ class Aggregate {
    * One event at position `pos`. An event delivered twice (overlapping exports) counts once; its
    * values keep the earlier position.
    */
-  add(ev: Evidence, location: Location | undefined, pos: number): void {
+  add(ev: MatchedEvent, location: Location | undefined, pos: number): void {
     this.eventIds.add(ev.id);
     this.linked.add(ev.id, pos);
     if (this.first === '' || ev.time < this.first) this.first = ev.time;
@@ -517,7 +518,7 @@ export class Detector {
       return;
     }
     this.stats.matchedEvents++;
-    const evidence = evidenceOf(ev);
+    const evidence = matchedEventOf(ev);
     let correlated = false;
     for (const rule of hits) {
       if (this.#engine.references(rule.rule)) correlated = true;
