@@ -131,9 +131,9 @@ export interface DetectorStats {
 
 /**
  * What a finding keeps of a matched event: the normalized fields its evidence lists, flat (the
- * finding's `Evidence` is built from many of these). Small,
- * because correlation windows hold one per event for as long as a window can reach it (an hour of
- * every Bedrock call), and workers hand one over per correlated event.
+ * finding's `Evidence` is built from many of these). Small, because correlation windows hold one per
+ * event for as long as a window can reach it (an hour of every Bedrock call), and workers hand one
+ * over per correlated event.
  */
 export interface MatchedEvent {
   id: string;
