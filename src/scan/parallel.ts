@@ -30,7 +30,7 @@ import { taskRunner } from './task.js';
 
 /** Files at least this large are read by several workers at once when they are plain NDJSON. */
 const RANGE_MIN_BYTES = 32 * 1024 * 1024;
-/** Bytes of whole lines per range task. */
+/** Bytes of whole lines per range task: a range fills its shared slot, this and a quarter more (~5 MiB). */
 const RANGE_BYTES = 4 * 1024 * 1024;
 /** Inputs smaller than this are read in this thread by default: starting workers costs more. */
 const AUTO_MIN_BYTES = 64 * 1024 * 1024;
