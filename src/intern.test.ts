@@ -12,3 +12,14 @@ describe('StringPool', () => {
     expect(pool.intern('us-east-1')).toBe('us-east-1');
   });
 });
+
+describe('StringPool.internFields', () => {
+  it('replaces the named fields with the pooled copies in place, and leaves absent fields absent', () => {
+    const pool = new StringPool();
+    const first = pool.intern(['ap-', 'south-1'].join(''));
+    const o: { region?: string; model?: string; id: string } = { region: `ap-south-${1}`, id: 'x' };
+    expect(pool.internFields(o, ['region', 'model'])).toBe(o);
+    expect(o.region).toBe(first);
+    expect('model' in o).toBe(false);
+  });
+});

@@ -17,7 +17,7 @@ import {
   type CorrelationOptions,
   type CorrelationStats,
 } from './correlate/index.js';
-import { FirstValues } from './first-values.js';
+import { FirstValues, type PositionedValues } from './first-values.js';
 import { IdSet, type IdSetState } from './id-set.js';
 import { fillRemediation } from './remediation.js';
 import { type RuleMeta, ruleMetaOf } from './rules/index.js';
@@ -48,31 +48,29 @@ export interface DetectedFinding {
 /** Event ids handed to the store per finding: enough to re-count re-reads exactly for all but the noisiest rules. */
 export const LINKED_EVENT_CAP = 100;
 
-/** Values with the position (input order) each was first seen at: a `FirstValues` as plain data. */
-export interface PositionedValues {
-  values: string[];
-  at: number[];
-}
+/** The lists of an aggregate that keep the first values by position (see `Aggregate`). */
+const POSITIONED_LISTS = [
+  'linked',
+  'eventNames',
+  'models',
+  'regions',
+  'ips',
+  'agents',
+  'keys',
+  'errors',
+  'locations',
+  'account',
+  'label',
+] as const;
 
 /** One (rule, subject) aggregate of a worker's share of the input, as plain data (structured-clone safe). */
-export interface AggregateState {
+export interface AggregateState extends Record<(typeof POSITIONED_LISTS)[number], PositionedValues> {
   /** Index of the detection rule among the detector's compiled rules. */
   rule: number;
   subjectId: string;
   first: string;
   last: string;
   ids: IdSetState;
-  linked: PositionedValues;
-  eventNames: PositionedValues;
-  models: PositionedValues;
-  regions: PositionedValues;
-  ips: PositionedValues;
-  agents: PositionedValues;
-  keys: PositionedValues;
-  errors: PositionedValues;
-  locations: PositionedValues;
-  account: { value: string; at: number } | undefined;
-  label: { value: string; at: number } | undefined;
 }
 
 /** An event a correlation must see, as a reader hands it over: the main thread runs the correlations in input order. */
@@ -169,6 +167,21 @@ function matchedEventOf(ev: Event): MatchedEvent {
   };
 }
 
+/** The fields of a matched event that repeat across events (all but its id). */
+const SHARED_FIELDS = [
+  'time',
+  'subject',
+  'operation',
+  'model',
+  'region',
+  'account',
+  'sourceIp',
+  'userAgent',
+  'accessKeyId',
+  'errorCode',
+  'name',
+] as const;
+
 interface Contribution {
   ev: MatchedEvent;
   location: Location | undefined;
@@ -196,10 +209,9 @@ class Aggregate {
   readonly keys = new FirstValues(EVIDENCE_VALUE_CAP);
   readonly errors = new FirstValues(EVIDENCE_VALUE_CAP);
   readonly locations = new FirstValues(EVIDENCE_VALUE_CAP);
-  account: string | undefined;
-  accountAt = Number.POSITIVE_INFINITY;
-  label: string | undefined;
-  labelAt = Number.POSITIVE_INFINITY;
+  /** The account and the identity's display name: the first seen (one value each). */
+  readonly account = new FirstValues(1);
+  readonly label = new FirstValues(1);
 
   constructor(
     readonly meta: RuleMeta,
@@ -223,61 +235,23 @@ class Aggregate {
     this.keys.add(ev.accessKeyId, pos);
     this.errors.add(ev.errorCode, pos);
     if (location && this.locations.wants(pos)) this.locations.add(formatLocation(location), pos);
-    if (pos < this.accountAt && ev.account !== undefined) {
-      this.account = ev.account;
-      this.accountAt = pos;
-    }
-    if (pos < this.labelAt && ev.name !== undefined) {
-      this.label = ev.name;
-      this.labelAt = pos;
-    }
+    this.account.add(ev.account, pos);
+    this.label.add(ev.name, pos);
   }
 
   /** What a worker's aggregate hands to the main thread. */
   state(rule: number): AggregateState {
-    const pv = (f: FirstValues): PositionedValues => ({ values: f.values, at: f.at });
-    return {
-      rule,
-      subjectId: this.subjectId,
-      first: this.first,
-      last: this.last,
-      ids: this.eventIds.state(),
-      linked: pv(this.linked),
-      eventNames: pv(this.eventNames),
-      models: pv(this.models),
-      regions: pv(this.regions),
-      ips: pv(this.ips),
-      agents: pv(this.agents),
-      keys: pv(this.keys),
-      errors: pv(this.errors),
-      locations: pv(this.locations),
-      account: this.account === undefined ? undefined : { value: this.account, at: this.accountAt },
-      label: this.label === undefined ? undefined : { value: this.label, at: this.labelAt },
-    };
+    const s = { rule, subjectId: this.subjectId, first: this.first, last: this.last, ids: this.eventIds.state() };
+    const lists = Object.fromEntries(POSITIONED_LISTS.map((k) => [k, { values: this[k].values, at: this[k].at }]));
+    return { ...s, ...lists } as AggregateState;
   }
 
   /** Folds in another part of the same stream, read elsewhere: any part, in any order. */
   merge(s: AggregateState): void {
     this.eventIds.absorb(s.ids);
-    this.linked.merge(s.linked.values, s.linked.at);
     if (s.first !== '' && (this.first === '' || s.first < this.first)) this.first = s.first;
     if (s.last > this.last) this.last = s.last;
-    this.eventNames.merge(s.eventNames.values, s.eventNames.at);
-    this.models.merge(s.models.values, s.models.at);
-    this.regions.merge(s.regions.values, s.regions.at);
-    this.ips.merge(s.ips.values, s.ips.at);
-    this.agents.merge(s.agents.values, s.agents.at);
-    this.keys.merge(s.keys.values, s.keys.at);
-    this.errors.merge(s.errors.values, s.errors.at);
-    this.locations.merge(s.locations.values, s.locations.at);
-    if (s.account && s.account.at < this.accountAt) {
-      this.account = s.account.value;
-      this.accountAt = s.account.at;
-    }
-    if (s.label && s.label.at < this.labelAt) {
-      this.label = s.label.value;
-      this.labelAt = s.label.at;
-    }
+    for (const k of POSITIONED_LISTS) this[k].merge(s[k]);
   }
 
   /**
@@ -296,10 +270,12 @@ class Aggregate {
 
   toFinding(): DetectedFinding {
     const m = this.meta;
-    const assets: Asset[] = [{ id: this.subjectId, kind: 'identity', name: this.label, attributes: {} }];
+    const label = this.label.values[0];
+    const account = this.account.values[0];
+    const assets: Asset[] = [{ id: this.subjectId, kind: 'identity', name: label, attributes: {} }];
     for (const k of this.keys.values) assets.push({ id: k, kind: 'access-key', attributes: {} });
     for (const model of this.models.values) assets.push({ id: model, kind: 'model', attributes: {} });
-    if (this.account) assets.push({ id: this.account, kind: 'account', attributes: {} });
+    if (account) assets.push({ id: account, kind: 'account', attributes: {} });
     const finding: Finding = {
       id: findingId(m.id, this.subjectId),
       kind: 'detection',
@@ -311,7 +287,7 @@ class Aggregate {
       subject: {
         kind: 'identity',
         id: this.subjectId,
-        label: this.label,
+        label,
       },
       assets,
       evidence: {
@@ -546,19 +522,7 @@ export class Detector {
   /** Runs the correlations on a matched event (its time and id are the evidence's). */
   #correlate(rules: DetectionRule[], record: Record<string, unknown>, c: Contribution) {
     // A correlation window may hold this for an hour: its repeating strings shared, not one copy per event.
-    const ev = c.ev;
-    const pool = this.#strings;
-    ev.time = pool.intern(ev.time);
-    ev.subject = pool.intern(ev.subject);
-    ev.operation = pool.intern(ev.operation);
-    ev.model = pool.intern(ev.model);
-    ev.region = pool.intern(ev.region);
-    ev.account = pool.intern(ev.account);
-    ev.sourceIp = pool.intern(ev.sourceIp);
-    ev.userAgent = pool.intern(ev.userAgent);
-    ev.accessKeyId = pool.intern(ev.accessKeyId);
-    ev.errorCode = pool.intern(ev.errorCode);
-    ev.name = pool.intern(ev.name);
+    const ev = this.#strings.internFields(c.ev, SHARED_FIELDS);
     for (const m of this.#engine.observe(rules, record, ev.time, ev.id, c)) {
       const meta = this.#correlationMeta.get(m.rule)!;
       this.#aggregate(meta, this.#subjectOfMatch(m)).addMatch(m, this.#nextMatch);

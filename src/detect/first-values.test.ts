@@ -49,7 +49,7 @@ describe('FirstValues', () => {
           parts[i % 3]!.add(v, pos);
         });
         const merged = new FirstValues(cap);
-        for (const p of shuffled(parts, seed + 100)) merged.merge(p.values, p.at);
+        for (const p of shuffled(parts, seed + 100)) merged.merge(p);
         expect(merged.values).toEqual(inOrder.values);
         expect(merged.at).toEqual(inOrder.at);
       }

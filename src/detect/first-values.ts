@@ -7,7 +7,13 @@
  * Plain arrays searched linearly: with at most a few dozen values that beats hashing each fresh
  * string, and in order (the usual case) a full list turns a value away with one comparison.
  */
-export class FirstValues {
+/** A `FirstValues` as plain data (structured-clone safe): the values and their positions. */
+export interface PositionedValues {
+  readonly values: readonly string[];
+  readonly at: readonly number[];
+}
+
+export class FirstValues implements PositionedValues {
   readonly values: string[] = [];
   /** Position of each value, ascending. */
   readonly at: number[] = [];
@@ -52,7 +58,7 @@ export class FirstValues {
   }
 
   /** Folds in another part of the stream (any part, in any order). */
-  merge(values: readonly string[], at: readonly number[]): void {
-    for (let i = 0; i < values.length; i++) this.add(values[i], at[i]!);
+  merge(other: PositionedValues): void {
+    for (let i = 0; i < other.values.length; i++) this.add(other.values[i], other.at[i]!);
   }
 }

@@ -49,13 +49,28 @@ export function mergeUsageHour(a: UsageHour, b: UsageHour): UsageHour {
   };
 }
 
+/** How long (event time) a request id is remembered to match the same call in the other log. */
+export const REQUEST_MEMORY_MS = 60 * 60 * 1000;
+
+/** The fields of a call that repeat across calls. */
+const SAMPLE_STRINGS = [
+  'time',
+  'provider',
+  'account',
+  'identity',
+  'accessKeyId',
+  'model',
+  'region',
+  'operation',
+  'errorCode',
+  'sourceIp',
+  'userAgent',
+] as const;
+
 /**
  * Folds invocation samples into hourly rows per account × identity × key × model × region. Memory
  * grows with the number of distinct rows, not with the number of samples.
  */
-/** How long (event time) a request id is remembered to match the same call in the other log. */
-export const REQUEST_MEMORY_MS = 60 * 60 * 1000;
-
 export class UsageAggregator {
   readonly #rows = new Map<string, UsageHour>();
   readonly #book: PriceBook | undefined;
@@ -74,7 +89,7 @@ export class UsageAggregator {
 
   observe(sample: UsageSample): void {
     // Kept an hour (remembered requests) or for the whole run (rows): repeating strings shared.
-    let s = this.#compact(sample);
+    let s = this.#strings.internFields(sample, SAMPLE_STRINGS);
     const at = Date.parse(s.time);
     if (at > this.#latest) {
       this.#latest = at;
@@ -155,25 +170,6 @@ export class UsageAggregator {
     const iso = hourOf(time);
     this.#lastHour = { start: Date.parse(iso), iso };
     return iso;
-  }
-
-  #compact(s: UsageSample): UsageSample {
-    const pool = this.#strings;
-    const out: UsageSample = {
-      ...s,
-      time: pool.intern(s.time),
-      provider: pool.intern(s.provider),
-      identity: pool.intern(s.identity),
-      model: pool.intern(s.model),
-      operation: pool.intern(s.operation),
-    };
-    if (s.account !== undefined) out.account = pool.intern(s.account);
-    if (s.accessKeyId !== undefined) out.accessKeyId = pool.intern(s.accessKeyId);
-    if (s.region !== undefined) out.region = pool.intern(s.region);
-    if (s.errorCode !== undefined) out.errorCode = pool.intern(s.errorCode);
-    if (s.sourceIp !== undefined) out.sourceIp = pool.intern(s.sourceIp);
-    if (s.userAgent !== undefined) out.userAgent = pool.intern(s.userAgent);
-    return out;
   }
 
   /** Takes one counted call back out of its row (its IPs and agents stay: they were seen). */
