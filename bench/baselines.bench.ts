@@ -239,6 +239,7 @@ async function main(): Promise<void> {
     const input = format === 'ndjson' ? ndjson : s3;
     if (!only) {
       runs.push(timed('a JSON.parse floor', format, node('parse', format, input)));
+      runs.push(timed('r jackstop reader 1 core', format, node('reader', format, input)));
       if (withJq(format)) runs.push(timed('b jq predicates', format, jq(format, out(`jq-${format}`))));
       runs.push(timed('c DuckDB predicates', format, node('duckdb', format, input, out(`duckdb-${format}`))));
     }
@@ -279,13 +280,22 @@ async function main(): Promise<void> {
     if (of('b')) check(`${format} d/b >= 3.0`, ratio(of('b')) >= 3, ratio(of('b')).toFixed(2));
     if (of('c')) check(`${format} d/c >= 1.0`, ratio(of('c')) >= 1, ratio(of('c')).toFixed(2));
     check(`${format} detect peak RSS <= 300 MB (${cores} cores)`, d.rssMb <= 300, `${d.rssMb.toFixed(0)} MB`);
+    const r = of('r');
+    const a = of('a');
+    if (r && a) {
+      // Reading alone (rules loaded beforehand) against the floor's whole run: what d pays before matching.
+      const read = r.info.readSecs!;
+      process.stdout.write(
+        `  ${format}: reader alone ${read.toFixed(2)} s (${r.info.parsed!.toLocaleString('en-US')} records parsed) vs floor ${a.secs.toFixed(2)} s: ${(read / a.secs).toFixed(2)}x the floor's time\n`,
+      );
+    }
     if (d1) {
       process.stdout.write(
         `  ${format}: ${cores} cores vs 1: ${(d1.secs / d.secs).toFixed(2)}x; 1-core d1/a ${(ratio(of('a')) * (d.secs / d1.secs)).toFixed(2)}, peak RSS ${d1.rssMb.toFixed(0)} MB\n`,
       );
     }
   }
-  for (const r of runs.filter((x) => x.name.startsWith('d') || x.name.startsWith('a'))) {
+  for (const r of runs.filter((x) => /^[adr]/.test(x.name))) {
     if (r.info.events !== mix.events)
       throw new Error(`${r.name} (${r.format}) saw ${r.info.events} events, wrote ${mix.events}`);
   }

@@ -1,22 +1,24 @@
 /**
  * One benchmark engine per process, so that its peak RSS is its own:
  *   node dist/bench/engines.js <engine> <ndjson|gz> <input> [ids-out] [ids-out-2]
- * Engines: `parse` (bare JSON.parse floor), `duckdb` (the shared predicates as SQL) and `match`
- * (the agreement pass: the records any rule matches with every record parsed, and the records
- * Jackstop's matcher finds for the shared predicates). Detection itself is timed as the
+ * Engines: `parse` (bare JSON.parse floor), `reader` (Jackstop's reading stage alone, one thread: the
+ * records split, prefiltered as `detect` does and parsed, then dropped), `duckdb` (the shared
+ * predicates as SQL) and `match` (the agreement pass: the records any rule matches with every record
+ * parsed, and the records Jackstop's matcher finds for the shared predicates). Detection itself is timed as the
  * `jackstop detect` command (baselines.bench.ts).
  * Prints one JSON line: `{"events": n, ...}`.
  */
 import { closeSync, createWriteStream, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { compileRule, loadBuiltinRules, loadRules, parseSigma, RuleSet } from '../src/detect/index.js';
+import { compileRule, Detector, loadBuiltinRules, loadRules, parseSigma, RuleSet } from '../src/detect/index.js';
+import { scanPrefilter } from '../src/scan/index.js';
 import { readLogs } from '../src/sources/index.js';
 import { loadPredicates, predicateColumns, sigmaTexts, sqlCondition } from './predicates.js';
 
 const [engine, format, input, idsOut, idsOut2] = process.argv.slice(2);
 if (!engine || (format !== 'ndjson' && format !== 'gz') || !input) {
-  throw new Error('usage: engines.js <parse|duckdb|match> <ndjson|gz> <input> [ids-out] [ids-out-2]');
+  throw new Error('usage: engines.js <parse|reader|duckdb|match> <ndjson|gz> <input> [ids-out] [ids-out-2]');
 }
 
 export function gzFiles(dir: string): string[] {
@@ -71,6 +73,34 @@ async function parseFloor(): Promise<Record<string, number>> {
       n += (JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')).Records as unknown[]).length;
   }
   return { events: n };
+}
+
+/**
+ * What detection pays before it matches anything: the reader with the exact prefilter `detect` uses
+ * (the rules' literals and usage counting's), records read and dropped. Set beside the floor, it
+ * says how much of d's time is reading and how much is everything after.
+ */
+async function reader(): Promise<Record<string, number>> {
+  const { builtin, shared } = await benchRules();
+  const prefilter = scanPrefilter(new Detector([...builtin, ...shared]), true, false);
+  let events = 0;
+  let parsed = 0;
+  let bad = 0;
+  const t0 = process.hrtime.bigint();
+  for await (const batch of readLogs([input!], {
+    prefilter,
+    onSkipped: (n) => {
+      events += n;
+    },
+    onBadInput: () => {
+      bad++;
+    },
+  })) {
+    events += batch.length;
+    parsed += batch.length;
+  }
+  // Without loading the rules: the reading alone, to set against the floor's loop.
+  return { events, parsed, bad, readSecs: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
 async function duckdb(): Promise<Record<string, number>> {
@@ -128,7 +158,12 @@ async function match(): Promise<Record<string, number>> {
   return { events, ruleMatched, predicateMatched: predIds.length, rules: rules.size };
 }
 
-const engines: Record<string, () => Promise<Record<string, number>>> = { parse: parseFloor, duckdb, match };
+const engines: Record<string, () => Promise<Record<string, number>>> = {
+  parse: parseFloor,
+  reader,
+  duckdb,
+  match,
+};
 const run = engines[engine];
 if (!run) throw new Error(`unknown engine ${engine}`);
 const t0 = process.hrtime.bigint();
