@@ -30,6 +30,9 @@ export const ERROR_CODES = [
   'JACKSTOP_STORE_ERROR',
   'JACKSTOP_USAGE',
   'JACKSTOP_EXPORT_ERROR',
+  'JACKSTOP_SNAPSHOT_INVALID',
+  'JACKSTOP_CHECK_INVALID',
+  'JACKSTOP_COLLECT_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

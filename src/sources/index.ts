@@ -13,6 +13,7 @@
  *   `kind` is decided by its content (`recordKind`); absent means CloudTrail. Yields batches of `RawRecord`s in
  *   file order (files sorted by path), streaming with bounded memory. Bad files, lines and records
  *   go to `opts.onBadInput` as `JackstopError`s with file and line/record; reading goes on.
+ * - `findJsonSyntaxError`, `lineColumn`: where JSON text first breaks (line and column), for any reader's errors.
  * - `Quarantine`: keeps bad input aside in an NDJSON file for later review.
  * - Types: `RawRecord`, `BadInput`, `ReadProgress`, `ReadOptions`.
  *
@@ -21,6 +22,8 @@
  * into CloudTrail's own field names and objects, and Azure records whose `properties` is a
  * JSON-encoded string, which is decoded so rules can address `properties.<field>`.
  */
+
+export { findJsonSyntaxError, lineColumn } from './cloudtrail/json-syntax.js';
 export { isPlainNdjson, listLocalLogFiles, readCloudTrail, readLogs, readNdjsonRange } from './cloudtrail/read.js';
 export { isS3Uri } from './cloudtrail/s3-uri.js';
 export { MAX_EXCERPT_BYTES } from './excerpt.js';

@@ -1,0 +1,3 @@
+import type { AwsServiceCollector } from './collect.js';
+
+export const LOGGING_COLLECTORS: readonly AwsServiceCollector[] = [];

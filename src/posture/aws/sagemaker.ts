@@ -1,0 +1,3 @@
+import type { AwsServiceCollector } from './collect.js';
+
+export const SAGEMAKER_COLLECTORS: readonly AwsServiceCollector[] = [];
