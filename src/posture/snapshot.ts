@@ -168,7 +168,8 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
   } catch (e) {
     const err = findJsonSyntaxError(text) ?? { offset: text.length, message: errorMessage(e) };
     const { line, column } = lineColumn(text, err.offset);
-    const cut = err.offset >= text.trimEnd().length;
+    // Cut files end inside a value: the validator reaches the end of input, or a string never closes.
+    const cut = err.offset >= text.trimEnd().length || /end of input|closing quote is missing/.test(err.message);
     throw new JackstopError(
       cut ? 'JACKSTOP_INPUT_TRUNCATED' : 'JACKSTOP_INPUT_MALFORMED_JSON',
       cut
