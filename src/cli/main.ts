@@ -6,10 +6,12 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { isJackstopError } from '../errors.js';
+import { collectCommand } from './commands/collect.js';
 import { demoCommand } from './commands/demo.js';
 import { detectCommand } from './commands/detect.js';
 import { findingsCommand } from './commands/findings.js';
 import { rulesCommand } from './commands/rules.js';
+import { scanCommand } from './commands/scan.js';
 import { usageCommand } from './commands/usage.js';
 import { TOOL } from './tool.js';
 
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   rulesCommand(program);
   findingsCommand(program);
   usageCommand(program);
+  collectCommand(program);
+  scanCommand(program);
   demoCommand(program);
   return program;
 }

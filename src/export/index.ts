@@ -14,6 +14,9 @@
  *   per finding, `[]` for none; see `toOcsf` (`./ocsf`). A JSON array rather than NDJSON so that
  *   `--format ocsf > file.json` is one valid JSON document like the other formats.
  *
+ * Posture (`jackstop scan`) also has `toOcsfCompliance` (`./ocsf/compliance`): check results as
+ * OCSF Compliance Finding objects (class 2003), passes and "could not check" included.
+ *
  * Bad input (a finding that fails the domain schema, a time that is not a date, an invalid context)
  * throws `JackstopError` `JACKSTOP_EXPORT_ERROR` naming the finding's index (`location.record`)
  * and id. A finding whose rule is missing from `ctx.rules` is exported with rule metadata taken
@@ -25,6 +28,13 @@ import { toOcsfList } from './ocsf/index.js';
 import { toSarif } from './sarif/index.js';
 
 export type { ExportContext, RuleMeta } from './context.js';
+export {
+  type ComplianceExportContext,
+  ComplianceResultInput,
+  complianceUid,
+  OcsfComplianceFinding,
+  toOcsfCompliance,
+} from './ocsf/compliance.js';
 export { OCSF_VERSION, OcsfDetectionFinding, toOcsf } from './ocsf/index.js';
 export { toSarif } from './sarif/index.js';
 

@@ -69,7 +69,7 @@ function clientConfig(region: string, o: AwsCollectOptions): AwsClientConfig {
   };
 }
 
-function makeScope(
+export function makeScope(
   part: SnapshotPart,
   account: string,
   region: string,
